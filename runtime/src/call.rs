@@ -1,0 +1,209 @@
+//! `Call`: everything a generated operation hands to [`ApiClient::execute`](crate::ApiClient::execute).
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Method;
+
+use crate::Error;
+
+/// Everything but RFC 3986 "unreserved" characters is escaped, so a value can never add a
+/// path segment (`/`), start a query (`?`) or be read as a dot segment by IIS.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes one path segment, e.g. `HELP DESK/1` → `HELP%20DESK%2F1`.
+///
+/// `.` and `..` are escaped too, so a value cannot walk up the path.
+pub fn encode_path_segment(value: &dyn fmt::Display) -> String {
+    let text = value.to_string();
+    match text.as_str() {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(&text, PATH_SEGMENT).to_string(),
+    }
+}
+
+/// One Web API request: operation id (for errors), method, path, query and an optional JSON body.
+pub struct Call {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    /// `{name}` placeholders of `path` and their already-encoded values.
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Serialised once, so the middleware can replay the request after a 401.
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+impl Call {
+    /// `path` is relative to the base URL and starts with `/`. It is either already encoded, or a
+    /// template whose `{name}` placeholders are filled by [`Call::path_param`], e.g.
+    /// `/tickets/{id}/Notes/{pageSize}/{pageNumber}`.
+    pub fn new(operation_id: &'static str, method: Method, path: impl Into<String>) -> Self {
+        Self {
+            operation_id,
+            method,
+            path: path.into(),
+            path_params: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Fills the `{name}` placeholder of the path template with `value`, encoded as one segment.
+    pub fn path_param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.path_params.push((name, encode_path_segment(&value)));
+        self
+    }
+
+    /// Adds a query parameter; encoding happens when the URL is built.
+    pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds the query parameter once per value (`ids=1&ids=2`), as OpenAPI's exploded form style.
+    pub fn query_each<V: fmt::Display>(self, name: &'static str, values: impl IntoIterator<Item = V>) -> Self {
+        values.into_iter().fold(self, |call, value| call.query(name, value))
+    }
+
+    /// Adds the values joined by `separator` as one query parameter (`ids=1,2`); nothing when
+    /// there are no values.
+    pub fn query_joined<V: fmt::Display>(
+        self,
+        name: &'static str,
+        values: impl IntoIterator<Item = V>,
+        separator: char,
+    ) -> Self {
+        let joined: Vec<String> = values.into_iter().map(|value| value.to_string()).collect();
+        if joined.is_empty() { self } else { self.query(name, joined.join(&separator.to_string())) }
+    }
+
+    /// Adds a request header, for operations that take header parameters.
+    pub fn header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a request header when `value` is `Some`.
+    pub fn header_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds a query parameter when `value` is `Some`.
+    pub fn query_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Serialises `body` as the JSON request body.
+    pub fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        let bytes =
+            serde_json::to_vec(body).map_err(|source| Error::Encode { operation: self.operation_id, source })?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Serialises `body` as the JSON request body when it is `Some`; sends no body otherwise.
+    pub fn json_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
+        match body {
+            Some(body) => self.json_body(body),
+            None => Ok(self),
+        }
+    }
+
+    /// The path relative to the base URL, with placeholders filled.
+    pub(crate) fn resolved_path(&self) -> String {
+        self.path_params
+            .iter()
+            .fold(self.path.clone(), |path, (name, value)| path.replace(&format!("{{{name}}}"), value))
+    }
+
+    /// The operation id, e.g. `Ticket_Get`.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path (template) relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Call")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn path_segments_are_escaped() {
+        assert_eq!(encode_path_segment(&1042), "1042");
+        assert_eq!(encode_path_segment(&"HELP DESK/1"), "HELP%20DESK%2F1");
+        assert_eq!(encode_path_segment(&"a?b#c%d"), "a%3Fb%23c%25d");
+        assert_eq!(encode_path_segment(&"Zoë"), "Zo%C3%AB");
+        assert_eq!(encode_path_segment(&"v1.2-x_y~z"), "v1.2-x_y~z");
+        assert_eq!(encode_path_segment(&".."), "%2E%2E");
+        assert_eq!(encode_path_segment(&"."), "%2E");
+    }
+
+    #[test]
+    fn call_collects_query_and_body() {
+        let call = Call::new("Ticket_GetTicketNotes", Method::GET, "/tickets/1/Notes/0/0")
+            .query("maxContentLength", -1)
+            .query_opt("SystemNote", Some(false))
+            .query_opt::<i32>("skipped", None)
+            .json_body(&json!({"Note": "x"}))
+            .expect("encodes");
+        assert_eq!(call.query, vec![("maxContentLength", "-1".to_owned()), ("SystemNote", "false".to_owned())]);
+        assert_eq!(call.body.as_deref(), Some(br#"{"Note":"x"}"#.as_slice()));
+        assert!(format!("{call:?}").contains("body_bytes: Some(12)"));
+    }
+
+    #[test]
+    fn path_templates_and_lists() {
+        let call = Call::new("X", Method::GET, "/a/{id}/b/{name}")
+            .path_param("id", 7)
+            .path_param("name", "HELP DESK/1")
+            .query_each("tag", ["x", "y"])
+            .query_joined("ids", [1, 2, 3], ',')
+            .query_joined("none", Vec::<i32>::new(), ',');
+        assert_eq!(call.resolved_path(), "/a/7/b/HELP%20DESK%2F1");
+        assert_eq!(call.query, vec![("tag", "x".to_owned()), ("tag", "y".to_owned()), ("ids", "1,2,3".to_owned())]);
+    }
+
+    #[test]
+    fn unserialisable_bodies_are_an_encode_error() {
+        let mut map = std::collections::HashMap::new();
+        map.insert(vec![1u8], 1);
+        let error =
+            Call::new("Ticket_Create", Method::POST, "/tickets").json_body(&map).expect_err("map keys must be strings");
+        assert!(matches!(error, Error::Encode { operation: "Ticket_Create", .. }));
+    }
+}

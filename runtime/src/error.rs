@@ -1,0 +1,274 @@
+//! The one error type every runtime and generated-client operation returns.
+
+use std::error::Error as StdError;
+
+/// Everything that can go wrong while logging in to Track-It! or calling its Web API.
+///
+/// `Display` is a sentence a technician can act on. No variant ever holds a password or a
+/// token: request bodies of the token endpoint are never kept, and URLs lose their user info.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A base URL or token URL could not be parsed or is unusable.
+    #[error("the URL `{url}` cannot be used: {reason}")]
+    InvalidUrl {
+        /// The offending URL, with any user info removed.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// Plain `http://` to a host other than loopback, which would send the password in clear text.
+    #[error(
+        "refusing to send credentials over plain http to `{url}`; use https, or opt in with \
+         ApiClientBuilder::allow_insecure_http(true)"
+    )]
+    InsecureHttp {
+        /// The offending URL, with any user info removed.
+        url: String,
+    },
+
+    /// A client setting cannot be used (for example a user agent with a line break).
+    #[error("the Track-It! client cannot be configured: {reason}")]
+    Configuration {
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A credentials environment variable is missing or empty.
+    #[error(
+        "the environment variable {variable} is not set; it must hold the Track-It! {}",
+        variable_meaning(variable)
+    )]
+    MissingCredentials {
+        /// The name of the missing variable.
+        variable: &'static str,
+    },
+
+    /// The token endpoint rejected the username or password (`invalid_grant` on the password grant).
+    #[error("Track-It! refused the login of `{username}` ({error}){}", describe(description))]
+    LoginRefused {
+        /// The username that was refused, e.g. `HELP DESK\JPIKE`.
+        username: String,
+        /// The OAuth error code, usually `invalid_grant`.
+        error: String,
+        /// The server's explanation, when it gave one.
+        description: Option<String>,
+    },
+
+    /// The token endpoint could not be reached or answered with something other than a token.
+    #[error("the Track-It! token endpoint failed{}: {detail}", status.map(|code| format!(" with HTTP {code}")).unwrap_or_default())]
+    TokenEndpoint {
+        /// The HTTP status, when a reply arrived.
+        status: Option<u16>,
+        /// A short description or snippet of the reply; never contains secrets.
+        detail: String,
+    },
+
+    /// The API kept answering 401 even after the token was renewed and the call retried once.
+    #[error("{operation} was not authorized even after logging in again{}", describe(message))]
+    Unauthorized {
+        /// The operation id, e.g. `Ticket_Get`.
+        operation: &'static str,
+        /// The server's `Message`, when it gave one.
+        message: Option<String>,
+    },
+
+    /// The API answered with a non-success status.
+    #[error("{operation} failed with HTTP {status}{}", describe(message))]
+    Api {
+        /// The operation id, e.g. `Ticket_Get`.
+        operation: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The server's `Message` or `error_description`, when present.
+        message: Option<String>,
+        /// The reply body as text, truncated when very large.
+        body: String,
+    },
+
+    /// A successful reply did not have the expected JSON shape.
+    #[error("the reply of {operation} could not be read at `{path}`: {source}")]
+    Decode {
+        /// The operation id, e.g. `Ticket_Get`.
+        operation: &'static str,
+        /// Where in the JSON document decoding failed, e.g. `Ticket.1.Value`.
+        path: String,
+        /// The part of the body around the failure.
+        snippet: String,
+        /// The underlying JSON error.
+        source: serde_json::Error,
+    },
+
+    /// A request body could not be serialised to JSON.
+    #[error("the request body of {operation} could not be encoded as JSON: {source}")]
+    Encode {
+        /// The operation id, e.g. `Ticket_Create`.
+        operation: &'static str,
+        /// The underlying JSON error.
+        source: serde_json::Error,
+    },
+
+    /// The request did not complete: connection refused, timeout, TLS failure and the like.
+    #[error("{} could not reach Track-It!: {}", operation.unwrap_or("a request"), error_chain(source))]
+    Transport {
+        /// The operation id, when the failure belongs to one.
+        operation: Option<&'static str>,
+        /// The underlying HTTP client error.
+        source: reqwest::Error,
+    },
+
+    /// A user-supplied middleware layer failed.
+    #[error("a middleware layer failed during {operation}: {source}")]
+    Middleware {
+        /// The operation id, e.g. `Ticket_Get`.
+        operation: &'static str,
+        /// The layer's error.
+        source: Box<dyn StdError + Send + Sync>,
+    },
+}
+
+impl Error {
+    /// The HTTP status that caused this error, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::LoginRefused { .. } => Some(400),
+            Error::TokenEndpoint { status, .. } => *status,
+            Error::Unauthorized { .. } => Some(401),
+            Error::Api { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status().map(|status| status.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed (network trouble, 5xx, 429).
+    ///
+    /// A refused login is never retryable: repeated password grants can lock the account.
+    pub fn is_retryable(&self) -> bool {
+        let retryable_status = |status: u16| status >= 500 || status == 408 || status == 429;
+        match self {
+            Error::Transport { source, .. } => !source.is_builder() && !source.is_decode(),
+            Error::TokenEndpoint { status, .. } => status.is_none_or(retryable_status),
+            Error::Api { status, .. } => retryable_status(*status),
+            _ => false,
+        }
+    }
+}
+
+impl Error {
+    /// A copy of a token failure, so one failed renewal can answer every caller that waited on it.
+    pub(crate) fn duplicate(&self) -> Option<Error> {
+        match self {
+            Error::LoginRefused { username, error, description } => Some(Error::LoginRefused {
+                username: username.clone(),
+                error: error.clone(),
+                description: description.clone(),
+            }),
+            Error::TokenEndpoint { status, detail } => {
+                Some(Error::TokenEndpoint { status: *status, detail: detail.clone() })
+            }
+            _ => None,
+        }
+    }
+}
+
+fn describe(message: &Option<String>) -> String {
+    match message {
+        Some(text) if !text.is_empty() => format!(": {text}"),
+        _ => String::new(),
+    }
+}
+
+fn variable_meaning(variable: &str) -> &'static str {
+    if variable.ends_with("PASSWORD") { "password" } else { "username as GROUP\\LOGINID or GROUP\\DOMAIN\\user" }
+}
+
+/// reqwest's own message is often just "error sending request"; the cause says what happened.
+pub(crate) fn error_chain(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
+    text
+}
+
+/// Cuts `text` to at most `max_chars` characters, saying how much was left out.
+pub(crate) fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} more characters)", &text[..cut], text[cut..].chars().count()),
+    }
+}
+
+/// Removes `user:password@` from a URL-like string so it can go into an error message.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let authority_start = scheme_end + 3;
+    let authority_end =
+        url[authority_start..].find(['/', '?', '#']).map_or(url.len(), |offset| authority_start + offset);
+    match url[authority_start..authority_end].rfind('@') {
+        Some(at) => format!("{}***@{}", &url[..authority_start], &url[authority_start + at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_counts_characters() {
+        assert_eq!(shorten("abc", 5), "abc");
+        assert_eq!(shorten("äbcdef", 2), "äb… (4 more characters)");
+    }
+
+    #[test]
+    fn userinfo_is_redacted() {
+        assert_eq!(redact_userinfo("https://bob:hunter2@host/TrackIt/WebApi"), "https://***@host/TrackIt/WebApi");
+        assert_eq!(redact_userinfo("https://host/a@b"), "https://host/a@b");
+        assert_eq!(redact_userinfo("not a url"), "not a url");
+    }
+
+    #[test]
+    fn messages_read_as_sentences() {
+        let refused = Error::LoginRefused {
+            username: "HELP DESK\\JPIKE".into(),
+            error: "invalid_grant".into(),
+            description: Some("The group, login ID or password is not valid.".into()),
+        };
+        assert_eq!(
+            refused.to_string(),
+            "Track-It! refused the login of `HELP DESK\\JPIKE` (invalid_grant): \
+             The group, login ID or password is not valid."
+        );
+        assert_eq!(refused.status(), Some(400));
+        assert!(!refused.is_retryable());
+
+        let insecure = Error::InsecureHttp { url: "http://host/TrackIt/WebApi".into() };
+        assert!(insecure.to_string().contains("allow_insecure_http(true)"));
+
+        let missing = Error::MissingCredentials { variable: "TRACKIT_PASSWORD" };
+        assert!(missing.to_string().contains("TRACKIT_PASSWORD"));
+
+        let api =
+            Error::Api { operation: "Ticket_Get", status: 404, message: Some("No ticket.".into()), body: "{}".into() };
+        assert_eq!(api.to_string(), "Ticket_Get failed with HTTP 404: No ticket.");
+        assert_eq!(api.status(), Some(404));
+    }
+}

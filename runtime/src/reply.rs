@@ -1,0 +1,154 @@
+//! Turning an API reply into a typed value or an [`Error`] that carries the server's message.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Error;
+use crate::error::shorten;
+
+/// Error bodies longer than this are cut, so one huge HTML page does not flood the logs.
+const MAX_KEPT_BODY_CHARS: usize = 16 * 1024;
+/// How much of the body around a decoding failure is shown.
+const SNIPPET_CHARS: usize = 240;
+
+/// Maps a completed reply: 2xx is decoded as `T`, 401 becomes `Unauthorized`, the rest `Api`.
+pub(crate) fn interpret<T: DeserializeOwned>(operation: &'static str, status: u16, body: &[u8]) -> Result<T, Error> {
+    match status {
+        200..=299 => decode(operation, body),
+        401 => Err(Error::Unauthorized { operation, message: server_message(body) }),
+        _ => Err(Error::Api {
+            operation,
+            status,
+            message: server_message(body),
+            body: shorten(&String::from_utf8_lossy(body), MAX_KEPT_BODY_CHARS),
+        }),
+    }
+}
+
+/// Decodes JSON, naming the failing location (`Ticket.1.Value`); an empty body reads as `null`.
+pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
+    let is_blank = body.iter().all(u8::is_ascii_whitespace);
+    let json: &[u8] = if is_blank { b"null" } else { body };
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        decode_error(operation, json, path, error.into_inner())
+    })?;
+    // Trailing data after the value means the reply is not what we think it is.
+    deserializer.end().map_err(|source| decode_error(operation, json, ".".to_owned(), source))?;
+    Ok(value)
+}
+
+fn decode_error(operation: &'static str, json: &[u8], path: String, source: serde_json::Error) -> Error {
+    Error::Decode { operation, path, snippet: snippet_around(json, source.line(), source.column()), source }
+}
+
+/// ASP.NET's `Message`, or OAuth's `error_description`, from an error body.
+pub(crate) fn server_message(body: &[u8]) -> Option<String> {
+    let json = serde_json::from_slice::<Value>(body).ok()?;
+    ["Message", "error_description", "error"]
+        .into_iter()
+        .find_map(|key| json.get(key).and_then(Value::as_str))
+        .map(|text| shorten(text, 1000))
+}
+
+/// Up to `SNIPPET_CHARS` characters centred on a 1-based line and column from serde_json.
+fn snippet_around(body: &[u8], line: usize, column: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let offset = (line_start + column.saturating_sub(1)).min(text.len());
+    let chars_before = text[..floor_char_boundary(&text, offset)].chars().count();
+    let skip = chars_before.saturating_sub(SNIPPET_CHARS / 2);
+    let snippet: String = text.chars().skip(skip).take(SNIPPET_CHARS).collect();
+    if skip > 0 { format!("…{snippet}") } else { snippet }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Field {
+        #[serde(rename = "Value")]
+        value: i64,
+    }
+
+    #[test]
+    fn success_bodies_decode() {
+        let value: Value = interpret("Ticket_Get", 200, br#"{"Ticket":{}}"#).expect("decodes");
+        assert_eq!(value["Ticket"], serde_json::json!({}));
+        let unit: () = interpret("Ticket_Delete", 204, b"").expect("empty is null");
+        assert_eq!(unit, ());
+        let nothing: Option<Value> = interpret("Ticket_Delete", 200, b"  \n").expect("null");
+        assert_eq!(nothing, None);
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_show_the_spot() {
+        let body = br#"{"Ticket":{"1":{"DisplayName":"Ticket ID","Value":"oops"}}}"#;
+        let error = interpret::<BTreeMap<String, BTreeMap<String, Field>>>("Ticket_Get", 200, body)
+            .expect_err("string is not an integer");
+        let Error::Decode { path, snippet, .. } = &error else {
+            panic!("expected Decode, got {error:?}");
+        };
+        assert_eq!(path, "Ticket.1.Value");
+        assert!(snippet.contains("\"oops\""), "{snippet}");
+        assert!(error.to_string().contains("Ticket_Get"), "{error}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_decode_error() {
+        let error = interpret::<Value>("Ticket_Get", 200, b"{} x").expect_err("trailing data");
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn errors_carry_the_server_message() {
+        let body = br#"{"Message":"No HTTP resource was found.","MessageDetail":"No action."}"#;
+        let error = interpret::<Value>("Ticket_Get", 404, body).expect_err("404");
+        assert!(matches!(
+            &error,
+            Error::Api { status: 404, message: Some(message), .. } if message == "No HTTP resource was found."
+        ));
+        let error =
+            interpret::<Value>("Ticket_Get", 401, br#"{"Message":"Authorization has been denied for this request."}"#)
+                .expect_err("401");
+        assert_eq!(
+            error.to_string(),
+            "Ticket_Get was not authorized even after logging in again: \
+             Authorization has been denied for this request."
+        );
+        let error = interpret::<Value>("Ticket_Get", 500, b"<html>boom</html>").expect_err("500");
+        assert!(matches!(&error, Error::Api { message: None, body, .. } if body == "<html>boom</html>"));
+    }
+
+    #[test]
+    fn huge_error_bodies_are_truncated() {
+        let body = "x".repeat(MAX_KEPT_BODY_CHARS + 10);
+        let error = interpret::<Value>("Search_Search", 500, body.as_bytes()).expect_err("500");
+        let Error::Api { body, .. } = error else {
+            panic!("expected Api");
+        };
+        assert!(body.ends_with("… (10 more characters)"), "{}", &body[body.len() - 40..]);
+    }
+
+    #[test]
+    fn snippets_are_centred_on_multiline_positions() {
+        let body = format!("{{\n{}\"bad\": x\n}}", " ".repeat(500));
+        let snippet = snippet_around(body.as_bytes(), 2, 509);
+        assert!(snippet.starts_with('…'));
+        assert!(snippet.contains("\"bad\": x"), "{snippet}");
+    }
+}

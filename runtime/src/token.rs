@@ -1,0 +1,261 @@
+//! Parsing of the token endpoint's reply and the cached access token with its local expiry.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use secrecy::SecretString;
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::profile::Profile;
+
+/// Used when the reply states no lifetime at all; short, so a wrong guess costs little.
+const FALLBACK_LIFETIME: Duration = Duration::from_secs(300);
+/// Renew this long before expiry at most, so no request leaves with a token about to die.
+const MAX_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
+
+/// A successful token reply, split into the secrets and the technician's profile.
+pub(crate) struct TokenReply {
+    pub(crate) access_token: SecretString,
+    pub(crate) refresh_token: Option<SecretString>,
+    pub(crate) lifetime: Duration,
+    pub(crate) profile: Profile,
+}
+
+/// Why a 200 reply from the token endpoint is not a usable token.
+///
+/// The messages never quote token values, only describe what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum TokenReplyError {
+    #[error("the reply is not a JSON object{0}")]
+    NotAnObject(String),
+    #[error("the reply has no `access_token`")]
+    MissingAccessToken,
+    #[error("the token type is `{0}`, but only bearer tokens are supported")]
+    UnsupportedTokenType(String),
+}
+
+impl fmt::Debug for TokenReply {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("TokenReply")
+            .field("access_token", &"[redacted]")
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field("lifetime", &self.lifetime)
+            .field("profile", &self.profile)
+            .finish()
+    }
+}
+
+/// Parses a 200 reply of the token endpoint.
+pub(crate) fn parse_token_reply(body: &[u8]) -> Result<TokenReply, TokenReplyError> {
+    let mut fields = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => map,
+        _ => return Err(TokenReplyError::NotAnObject(describe_non_json(body))),
+    };
+    let access_token = match fields.remove("access_token") {
+        Some(Value::String(token)) if !token.is_empty() => SecretString::from(token),
+        _ => return Err(TokenReplyError::MissingAccessToken),
+    };
+    if let Some(token_type) = fields.remove("token_type") {
+        let token_type = token_type.as_str().unwrap_or_default().to_owned();
+        if !token_type.eq_ignore_ascii_case("bearer") {
+            return Err(TokenReplyError::UnsupportedTokenType(token_type));
+        }
+    }
+    let refresh_token = match fields.remove("refresh_token") {
+        Some(Value::String(token)) if !token.is_empty() => Some(SecretString::from(token)),
+        _ => None,
+    };
+    let expires_in = fields.remove("expires_in").and_then(|value| seconds(&value));
+    let profile = Profile::from_reply_fields(fields);
+    let lifetime = expires_in.or_else(|| lifetime_from_dates(&profile)).unwrap_or(FALLBACK_LIFETIME);
+    Ok(TokenReply { access_token, refresh_token, lifetime, profile })
+}
+
+/// Reads `expires_in` written as a number (`1799`) or a string (`"1799"`).
+fn seconds(value: &Value) -> Option<Duration> {
+    let seconds = match value {
+        Value::Number(number) => number.as_f64()?,
+        Value::String(text) => text.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(seconds).ok()
+}
+
+/// Both dates come from the server's clock, so their difference is a lifetime free of skew.
+fn lifetime_from_dates(profile: &Profile) -> Option<Duration> {
+    let (issued, expires): (SystemTime, SystemTime) = (profile.issued?, profile.expires?);
+    expires.duration_since(issued).ok()
+}
+
+/// The start of a body that is not JSON (often an IIS HTML error page), for diagnostics.
+///
+/// A body that starts like JSON is not quoted, because it may hold a token.
+pub(crate) fn describe_non_json(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return " (the body is empty)".to_owned();
+    }
+    if text.starts_with('{') || text.starts_with('[') {
+        return String::new();
+    }
+    format!(": `{}`", crate::error::shorten(text, 200))
+}
+
+/// The token currently in use, with its expiry measured on the local monotonic clock.
+pub(crate) struct AccessToken {
+    pub(crate) secret: SecretString,
+    /// Increases with every token obtained, so a 401 can invalidate exactly the token it saw.
+    pub(crate) generation: u64,
+    pub(crate) profile: Arc<Profile>,
+    received_at: Instant,
+    lifetime: Duration,
+}
+
+impl AccessToken {
+    /// `received_at` should be taken before the grant request was sent, erring on the early side.
+    pub(crate) fn new(
+        secret: SecretString,
+        generation: u64,
+        profile: Arc<Profile>,
+        received_at: Instant,
+        lifetime: Duration,
+    ) -> Self {
+        Self { secret, generation, profile, received_at, lifetime }
+    }
+
+    /// The instant after which the server will reject the token.
+    pub(crate) fn expires_at(&self) -> Instant {
+        self.received_at + self.lifetime
+    }
+
+    /// The instant from which the token should be renewed: min(60 s, lifetime/4) before expiry.
+    pub(crate) fn renew_at(&self) -> Instant {
+        let margin = MAX_RENEWAL_MARGIN.min(self.lifetime / 4);
+        self.expires_at() - margin
+    }
+
+    /// Whether the token can be sent without renewing it first.
+    pub(crate) fn is_fresh(&self, now: Instant) -> bool {
+        now < self.renew_at()
+    }
+
+    /// Whether the server still accepts the token (used to ride out a failed renewal).
+    pub(crate) fn is_alive(&self, now: Instant) -> bool {
+        now < self.expires_at()
+    }
+
+    pub(crate) fn lifetime(&self) -> Duration {
+        self.lifetime
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("AccessToken")
+            .field("secret", &"[redacted]")
+            .field("generation", &self.generation)
+            .field("lifetime", &self.lifetime)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+    use serde_json::Map;
+
+    use super::*;
+
+    const TOKEN_JSON: &str = r#"{
+        "access_token": "secret-access-abc",
+        "token_type": "bearer",
+        "expires_in": 1799,
+        "refresh_token": "secret-refresh-def",
+        "username": "JPIKE",
+        "usergroupname": "HELP DESK",
+        "First Name": "Jordan",
+        "Last Name": "Pike",
+        ".issued": "Tue, 16 May 2023 14:00:00 GMT",
+        ".expires": "Tue, 16 May 2023 14:30:00 GMT"
+    }"#;
+
+    #[test]
+    fn numeric_expires_in_is_read() {
+        let reply = parse_token_reply(TOKEN_JSON.as_bytes()).expect("valid reply");
+        assert_eq!(reply.access_token.expose_secret(), "secret-access-abc");
+        assert_eq!(reply.refresh_token.as_ref().map(|token| token.expose_secret()), Some("secret-refresh-def"));
+        assert_eq!(reply.lifetime, Duration::from_secs(1799));
+        assert_eq!(reply.profile.full_name(), "Jordan Pike");
+        assert!(reply.profile.extra.is_empty(), "{:?}", reply.profile.extra);
+    }
+
+    #[test]
+    fn string_expires_in_is_read() {
+        let body = r#"{"access_token":"a","token_type":"bearer","expires_in":"1799"}"#;
+        let reply = parse_token_reply(body.as_bytes()).expect("valid reply");
+        assert_eq!(reply.lifetime, Duration::from_secs(1799));
+        assert!(reply.refresh_token.is_none());
+    }
+
+    #[test]
+    fn missing_expires_in_falls_back_to_the_dates() {
+        let body = r#"{"access_token":"a",
+            ".issued":"Tue, 16 May 2023 14:00:00 GMT",".expires":"Tue, 16 May 2023 14:10:00 GMT"}"#;
+        let reply = parse_token_reply(body.as_bytes()).expect("valid reply");
+        assert_eq!(reply.lifetime, Duration::from_secs(600));
+
+        let bare = parse_token_reply(br#"{"access_token":"a","expires_in":"soon"}"#).expect("valid reply");
+        assert_eq!(bare.lifetime, FALLBACK_LIFETIME);
+    }
+
+    #[test]
+    fn unusable_replies_are_refused_without_quoting_tokens() {
+        assert_eq!(
+            parse_token_reply(b"<html>Server Error</html>").unwrap_err(),
+            TokenReplyError::NotAnObject(": `<html>Server Error</html>`".into())
+        );
+        assert_eq!(
+            parse_token_reply(br#"{"access_token":"leaky""#).unwrap_err(),
+            TokenReplyError::NotAnObject(String::new())
+        );
+        assert_eq!(parse_token_reply(br#"{"token_type":"bearer"}"#).unwrap_err(), TokenReplyError::MissingAccessToken);
+        assert_eq!(
+            parse_token_reply(br#"{"access_token":"a","token_type":"mac"}"#).unwrap_err(),
+            TokenReplyError::UnsupportedTokenType("mac".into())
+        );
+    }
+
+    #[test]
+    fn debug_output_redacts_tokens() {
+        let reply = parse_token_reply(TOKEN_JSON.as_bytes()).expect("valid reply");
+        let printed = format!("{reply:?}");
+        assert!(!printed.contains("secret-access"), "{printed}");
+        assert!(!printed.contains("secret-refresh"), "{printed}");
+
+        let token = AccessToken::new(reply.access_token, 7, Arc::new(reply.profile), Instant::now(), reply.lifetime);
+        let printed = format!("{token:?}");
+        assert!(!printed.contains("secret-access"), "{printed}");
+        assert!(printed.contains("generation: 7"), "{printed}");
+    }
+
+    #[test]
+    fn renewal_margin_is_a_quarter_of_short_lifetimes() {
+        let start = Instant::now();
+        let token = |lifetime| {
+            AccessToken::new("t".into(), 1, Arc::new(Profile::from_reply_fields(Map::new())), start, lifetime)
+        };
+        let long = token(Duration::from_secs(1799));
+        assert_eq!(long.renew_at(), start + Duration::from_secs(1739));
+        let short = token(Duration::from_secs(4));
+        assert_eq!(short.renew_at(), start + Duration::from_secs(3));
+        assert!(short.is_fresh(start + Duration::from_millis(2999)));
+        assert!(!short.is_fresh(start + Duration::from_secs(3)));
+        assert!(short.is_alive(start + Duration::from_secs(3)));
+        assert!(!short.is_alive(start + Duration::from_secs(4)));
+    }
+}

@@ -1,0 +1,258 @@
+//! Emits `src/api/`: one module per tag, one async call per operation.
+//!
+//! Each call only describes its request as one `trackit_runtime::Call` chain (path template,
+//! parameters, body) and hands it to the runtime, which owns sending, authentication and
+//! decoding; so each operation is a few readable lines and compiles to little.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Context, Scope, docs, ident, type_tokens};
+use crate::ir::{ListStyle, Operation, Param, ParamLocation, TagGroup, TypeRef};
+
+pub(super) fn api_mod_rs(context: &Context<'_>) -> TokenStream {
+    let module_docs = docs::inner(&[
+        "The API's operations, one module per tag of the document.".to_owned(),
+        "Reach them through the client's accessors, e.g. `client.ticket()`.".to_owned(),
+    ]);
+    let modules = context.api.tags.iter().map(|group| {
+        let module = ident(&group.module);
+        let doc = format!(" Operations tagged `{}`.", group.tag.replace('`', "'"));
+        quote! {
+            #[doc = #doc]
+            pub mod #module;
+        }
+    });
+    let reexports = context.api.tags.iter().map(|group| {
+        let module = ident(&group.module);
+        let struct_name = ident(&group.struct_name);
+        quote! { pub use #module::#struct_name; }
+    });
+    quote! {
+        #module_docs
+        #(#modules)*
+        #(#reexports)*
+    }
+}
+
+pub(super) fn tag_rs(group: &TagGroup) -> TokenStream {
+    let struct_name = ident(&group.struct_name);
+    let mut paragraphs = vec![format!("Operations tagged `{}`.", group.tag.replace('`', "'"))];
+    if let Some(description) = &group.description {
+        paragraphs.push(docs::sanitize(description));
+    }
+    let module_docs = docs::inner(&paragraphs);
+    let struct_doc = docs::outer(&paragraphs);
+    let accessor_doc = format!(" Wraps a client; the usual way in is `Client::{}`.", group.module);
+    let uses_types = group.operations.iter().any(mentions_named_type);
+    let types_import = if uses_types {
+        quote! { use crate::{Error, types}; }
+    } else {
+        quote! { use crate::Error; }
+    };
+    let calls = group.operations.iter().map(call);
+    quote! {
+        #module_docs
+
+        use trackit_runtime::{ApiClient, Call, Method};
+
+        #types_import
+
+        #struct_doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #struct_name<'a> {
+            client: &'a ApiClient,
+        }
+
+        impl<'a> #struct_name<'a> {
+            #[doc = #accessor_doc]
+            pub fn new(client: &'a ApiClient) -> Self {
+                Self { client }
+            }
+
+            #(#calls)*
+        }
+    }
+}
+
+fn mentions_named_type(operation: &Operation) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => named(inner),
+            _ => false,
+        }
+    }
+    named(&operation.response)
+        || operation.params.iter().any(|param| named(&param.ty))
+        || operation.body.as_ref().is_some_and(|body| named(&body.ty))
+}
+
+fn call(operation: &Operation) -> TokenStream {
+    let name = ident(&operation.rust_name);
+    let doc = docs::outer(&call_docs(operation));
+    let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
+
+    let arguments = operation.params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let ty = argument_type(&param.ty, !param.required);
+        quote! { #name: #ty }
+    });
+    let body_argument = operation.body.as_ref().map(|body| {
+        let name = ident(&body.rust_name);
+        let inner = type_tokens(&body.ty, Scope::Api);
+        if body.required {
+            quote! { #name: &#inner }
+        } else {
+            quote! { #name: Option<&#inner> }
+        }
+    });
+    let arguments = arguments.chain(body_argument);
+
+    let method = ident(&operation.method);
+    let operation_id = &operation.operation_id;
+    let path = &operation.path;
+    let parameters = operation.params.iter().map(add_param);
+    let body = operation.body.as_ref().map(|body| {
+        let name = ident(&body.rust_name);
+        if body.required {
+            quote! { .json_body(#name)? }
+        } else {
+            quote! { .json_body_opt(#name)? }
+        }
+    });
+    let response = type_tokens(&operation.response, Scope::Api);
+
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#arguments),*) -> Result<#response, Error> {
+            let call = Call::new(#operation_id, Method::#method, #path)
+                #(#parameters)*
+                #body;
+            self.client.execute(call).await
+        }
+    }
+}
+
+fn call_docs(operation: &Operation) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    match (&operation.summary, &operation.description) {
+        (Some(summary), _) => paragraphs.push(docs::sanitize(summary)),
+        (None, None) => paragraphs.push(format!("Calls `{}`.", operation.operation_id.replace('`', "'"))),
+        (None, Some(_)) => {}
+    }
+    if let Some(description) = &operation.description {
+        paragraphs.push(docs::sanitize(description));
+    }
+    paragraphs.push(format!(
+        "`{} {}` (operation `{}`).",
+        operation.method,
+        operation.path.replace('`', "'"),
+        operation.operation_id.replace('`', "'")
+    ));
+    let mut arguments: Vec<String> = operation.params.iter().map(param_doc).collect();
+    if let Some(body) = &operation.body {
+        let what = body.description.as_deref().map_or_else(|| "The request body.".to_owned(), docs::sanitize);
+        let optional = if body.required { "" } else { " (optional)" };
+        arguments.push(format!("- `{}`{optional}: {}", body.rust_name, one_line(&what)));
+    }
+    if !arguments.is_empty() {
+        paragraphs.push(format!("# Arguments\n\n{}", arguments.join("\n")));
+    }
+    paragraphs.push(
+        "# Errors\n\nFails when the server cannot be reached, the login is refused, the server answers \
+         with an error status, or the reply does not have the documented shape."
+            .to_owned(),
+    );
+    paragraphs
+}
+
+fn param_doc(param: &Param) -> String {
+    let mut notes = Vec::new();
+    let location = match param.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
+    if param.rust_name != param.wire_name || param.location != ParamLocation::Path {
+        notes.push(format!("{location} `{}`", param.wire_name.replace('`', "'")));
+    }
+    if !param.required {
+        notes.push("optional".to_owned());
+        if let Some(default) = &param.default {
+            notes.push(format!("server default `{default}`"));
+        }
+    }
+    let mut line = format!("- `{}`", param.rust_name);
+    if !notes.is_empty() {
+        line.push_str(&format!(" ({})", notes.join(", ")));
+    }
+    if let Some(description) = &param.description {
+        line.push_str(": ");
+        line.push_str(&one_line(&docs::sanitize(description)));
+    }
+    line
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Arguments borrow: `&str` for strings, slices for lists, references for generated types.
+fn argument_type(ty: &TypeRef, optional: bool) -> TokenStream {
+    let inner = match ty {
+        TypeRef::String => quote! { &str },
+        TypeRef::Vec(item) => {
+            let item = type_tokens(item, Scope::Api);
+            quote! { &[#item] }
+        }
+        TypeRef::Named(_) => {
+            let ty = type_tokens(ty, Scope::Api);
+            quote! { &#ty }
+        }
+        other => type_tokens(other, Scope::Api),
+    };
+    if optional {
+        quote! { Option<#inner> }
+    } else {
+        inner
+    }
+}
+
+/// One link of the `Call` chain for a parameter.
+fn add_param(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let wire = &param.wire_name;
+    let is_list = matches!(param.ty, TypeRef::Vec(_));
+    let separator = match param.list_style {
+        ListStyle::Delimited(separator) => separator,
+        ListStyle::Repeat => ',',
+    };
+    // Optional lists send nothing when absent: an empty slice adds no parameter.
+    let values = if param.required {
+        quote! { #name }
+    } else {
+        quote! { #name.unwrap_or_default() }
+    };
+    match param.location {
+        ParamLocation::Path if is_list => quote! {
+            .path_param(#wire, #name.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+        },
+        ParamLocation::Path => quote! { .path_param(#wire, #name) },
+        ParamLocation::Query if is_list && param.list_style == ListStyle::Repeat => {
+            quote! { .query_each(#wire, #values) }
+        }
+        ParamLocation::Query if is_list => quote! { .query_joined(#wire, #values, #separator) },
+        ParamLocation::Header if is_list && param.required => quote! {
+            .header(#wire, #name.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+        },
+        ParamLocation::Header if is_list => quote! {
+            .header_opt(#wire, #name.map(|values| values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+        },
+        ParamLocation::Query if param.required => quote! { .query(#wire, #name) },
+        ParamLocation::Query => quote! { .query_opt(#wire, #name) },
+        ParamLocation::Header if param.required => quote! { .header(#wire, #name) },
+        ParamLocation::Header => quote! { .header_opt(#wire, #name) },
+    }
+}

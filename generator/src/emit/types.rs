@@ -1,0 +1,137 @@
+//! Emits `src/types.rs`: one serde type per schema, all in one file (few files compile faster
+//! and review better than hundreds of one-struct files).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Context, Scope, docs, ident, type_tokens};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+
+pub(super) fn types_rs(context: &Context<'_>) -> TokenStream {
+    let module_docs = docs::inner(&[
+        "Request and reply bodies of the API, one type per schema of the document.".to_owned(),
+        "Field names follow Rust conventions; serde keeps the names the server uses on the wire.".to_owned(),
+    ]);
+    let imports = (!context.api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let items = context.api.types.iter().map(type_def);
+    quote! {
+        #module_docs
+
+        #imports
+
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let mut paragraphs = Vec::new();
+    if let Some(description) = &def.description {
+        paragraphs.push(docs::sanitize(description));
+    }
+    paragraphs.push(format!("Schema `{}` in the document.", def.origin.replace('`', "'")));
+    let doc = docs::outer(&paragraphs);
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            let derive_default = fields.iter().all(|field| !is_required_in_rust(field));
+            let default = derive_default.then(|| quote! { Default, });
+            let fields = fields.iter().map(field);
+            quote! {
+                #doc
+                #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+        TypeKind::Enum(variants) => enumeration(&doc, &name, variants),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, Scope::Types);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// A field the caller must set: required by the schema and not already optional.
+fn is_required_in_rust(field: &Field) -> bool {
+    field.required && !matches!(field.ty, TypeRef::Option(_))
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let mut paragraphs = Vec::new();
+    if let Some(description) = &field.description {
+        paragraphs.push(docs::sanitize(description));
+    } else {
+        paragraphs.push(format!("The `{}` field.", field.wire_name.replace('`', "'")));
+    }
+    if field.read_only {
+        paragraphs.push("Read-only: set by the server, ignored in requests.".to_owned());
+    }
+    let doc = docs::outer(&paragraphs);
+    let rename = (field.rust_name != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote! { rename = #wire, }
+    });
+    let (ty, skip) = if field.required {
+        (type_tokens(&field.ty, Scope::Types), quote! {})
+    } else {
+        let inner = match &field.ty {
+            TypeRef::Option(inner) => inner.as_ref(),
+            other => other,
+        };
+        let ty = type_tokens(&TypeRef::Option(Box::new(inner.clone())), Scope::Types);
+        (ty, quote! { default, skip_serializing_if = "Option::is_none", })
+    };
+    let serde = if rename.is_some() || !skip.is_empty() {
+        quote! { #[serde(#rename #skip)] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// A string enumeration that still accepts values added to the API later: they land in `Other`.
+fn enumeration(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let variant_items = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        let variant_doc = format!(" `{}`", wire.replace('`', "'"));
+        quote! {
+            #[doc = #variant_doc]
+            #[serde(rename = #wire)]
+            #variant_name,
+        }
+    });
+    let display_arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        quote! { Self::#variant_name => #wire, }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variant_items)*
+            /// A value this client does not know yet, kept as the server sent it.
+            #[serde(untagged)]
+            Other(String),
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(match self {
+                    #(#display_arms)*
+                    Self::Other(value) => value,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,728 @@
+//! The generator's own model of an API: operations grouped by tag and named types.
+//!
+//! Built from the OpenAPI 3.0 model alone (Swagger 2.0 has been lowered by then), with every
+//! name already decided, so the emitters only print. Types referenced by operations are
+//! converted through [`TypeSpace`]; inline object schemas become named types of their own.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Operation as SpecOperation, Parameter,
+    ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Response, Schema, SchemaKind, SecurityScheme,
+    StatusCode, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::Error;
+use crate::naming::{self, Namespace};
+
+/// An API ready to print.
+#[derive(Debug)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The path under which the API is served, from the first server (`/TrackIt/WebApi`).
+    pub base_path: String,
+    /// The OAuth2 password flow's token URL as the document gives it (often relative).
+    pub token_url: Option<String>,
+    pub tags: Vec<TagGroup>,
+    pub types: Vec<TypeDef>,
+}
+
+/// The operations of one tag: one module and one accessor on the client.
+#[derive(Debug)]
+pub struct TagGroup {
+    pub tag: String,
+    pub description: Option<String>,
+    /// Module and accessor name (`ticket`).
+    pub module: String,
+    /// Name of the struct that carries the calls (`TicketApi`).
+    pub struct_name: String,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    /// The operationId, or `METHOD path` when the document has none.
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub rust_name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Required and optional parameters in document order, path parameters first.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: TypeRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// How a list-valued query parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `a=1&a=2`
+    Repeat,
+    /// `a=1,2`
+    Delimited(char),
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub default: Option<serde_json::Value>,
+    pub list_style: ListStyle,
+}
+
+#[derive(Debug)]
+pub struct Body {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+/// A Rust type as used in a field, argument or reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// A generated type in the `types` module.
+    Named(String),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    /// Any JSON: the document says the value is free-form.
+    Json,
+    /// No content.
+    Unit,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+}
+
+impl TypeRef {
+    fn nullable(self, nullable: bool) -> Self {
+        match self {
+            TypeRef::Option(_) | TypeRef::Json => self,
+            other if nullable => TypeRef::Option(Box::new(other)),
+            other => other,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct TypeDef {
+    pub name: String,
+    /// The schema's name in the document, or where an inline schema stood.
+    pub origin: String,
+    pub description: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug)]
+pub enum TypeKind {
+    Struct(Vec<Field>),
+    /// A string enumeration; unknown values are kept in an extra catch-all variant.
+    Enum(Vec<Variant>),
+    Alias(TypeRef),
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub read_only: bool,
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub wire_name: String,
+    pub rust_name: String,
+}
+
+/// Names generated code uses bare (the prelude's, and the crate's own); schema names never
+/// take them, so the emitted code can stay free of `::std::…` paths.
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box",
+    "Client",
+    "ClientBuilder",
+    "Deserialize",
+    "Err",
+    "Error",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Self_",
+    "Serialize",
+    "Some",
+    "String",
+    "Vec",
+];
+/// Names used inside generated calls; parameters must not take them.
+const RESERVED_ARGUMENT_NAMES: &[&str] = &["self", "call"];
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Escapes a key for use in a JSON pointer (RFC 6901).
+pub(crate) fn pointer_escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Builds the model of `spec`; `document` names the source in errors.
+pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let names = naming::type_names(schemas.into_iter().flat_map(|s| s.keys().map(String::as_str)), RESERVED_TYPE_NAMES);
+    let mut space = TypeSpace { spec, document, names, defs: BTreeMap::new(), taken: Namespace::default() };
+    for name in space.names.values() {
+        space.taken.claim(name.clone());
+    }
+    if let Some(schemas) = schemas {
+        for (raw, schema) in schemas {
+            let pointer = format!("/components/schemas/{}", pointer_escape(raw));
+            let name = space.names[raw].clone();
+            space.define_named(&name, raw, schema, &pointer)?;
+        }
+    }
+
+    let mut groups: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
+    let mut method_names: BTreeMap<String, Namespace> = BTreeMap::new();
+    for (path, item) in &spec.paths.paths {
+        let item_pointer = format!("/paths/{}", pointer_escape(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                return Err(unsupported(document, &item_pointer, format!("path item reference `{reference}`")));
+            }
+        };
+        for (method, operation) in item.iter() {
+            let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+            let pointer = format!("{item_pointer}/{method}");
+            let names = method_names.entry(tag.clone()).or_default();
+            let built = space.operation(&tag, method, path, operation, &item.parameters, &pointer, names)?;
+            groups.entry(tag).or_default().push(built);
+        }
+    }
+
+    let tag_docs: BTreeMap<&str, Option<String>> =
+        spec.tags.iter().map(|t| (t.name.as_str(), t.description.clone())).collect();
+    let mut module_names = Namespace::with_reserved(&["types", "client", "api"]);
+    let mut struct_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
+    let tags = groups
+        .into_iter()
+        .map(|(tag, operations)| TagGroup {
+            module: module_names.claim(naming::snake(&tag)),
+            struct_name: struct_names.claim(format!("{}Api", naming::camel(&tag))),
+            description: tag_docs.get(tag.as_str()).cloned().flatten(),
+            tag,
+            operations,
+        })
+        .collect();
+
+    Ok(Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        base_path: base_path(spec),
+        token_url: token_url(spec),
+        tags,
+        types: space.defs.into_values().collect(),
+    })
+}
+
+fn unsupported(document: &str, pointer: &str, reason: impl Into<String>) -> Error {
+    Error::Unsupported { document: document.to_owned(), pointer: pointer.to_owned(), reason: reason.into() }
+}
+
+fn invalid(document: &str, pointer: &str, reason: impl Into<String>) -> Error {
+    Error::Invalid { document: document.to_owned(), pointer: pointer.to_owned(), reason: reason.into() }
+}
+
+/// The path part of the first server URL, without a trailing slash.
+///
+/// Server URLs come absolute (`http://host/api`), scheme-relative (`//host/api`, from a
+/// Swagger 2.0 document without `schemes`) or as a bare path (`/api`).
+fn base_path(spec: &OpenAPI) -> String {
+    let Some(server) = spec.servers.first() else { return String::new() };
+    let url = server.url.as_str();
+    let after_authority = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |slash| &rest[slash..]),
+        None => match url.strip_prefix("//") {
+            Some(rest) => rest.find('/').map_or("", |slash| &rest[slash..]),
+            None => url,
+        },
+    };
+    after_authority.trim_end_matches('/').to_owned()
+}
+
+fn token_url(spec: &OpenAPI) -> Option<String> {
+    let schemes = &spec.components.as_ref()?.security_schemes;
+    schemes.values().find_map(|scheme| match scheme {
+        ReferenceOr::Item(SecurityScheme::OAuth2 { flows, .. }) => {
+            flows.password.as_ref().map(|flow| flow.token_url.clone())
+        }
+        _ => None,
+    })
+}
+
+struct TypeSpace<'a> {
+    spec: &'a OpenAPI,
+    document: &'a str,
+    /// Raw component schema name → Rust type name.
+    names: BTreeMap<String, String>,
+    defs: BTreeMap<String, TypeDef>,
+    /// Every type name handed out, so inline types never take a component's name.
+    taken: Namespace,
+}
+
+impl<'a> TypeSpace<'a> {
+    fn define_named(
+        &mut self,
+        name: &str,
+        raw: &str,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<(), Error> {
+        let (description, kind) = match schema {
+            ReferenceOr::Reference { reference } => (None, TypeKind::Alias(self.reference(reference, pointer)?)),
+            ReferenceOr::Item(schema) => {
+                let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+                (description, self.kind_of(name, schema, pointer)?)
+            }
+        };
+        self.defs.insert(name.to_owned(), TypeDef { name: name.to_owned(), origin: raw.to_owned(), description, kind });
+        Ok(())
+    }
+
+    /// The shape of a named schema: a struct for objects with properties, an enum for string
+    /// enumerations, an alias for everything else.
+    fn kind_of(&mut self, name: &str, schema: &Schema, pointer: &str) -> Result<TypeKind, Error> {
+        if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
+            && !object.properties.is_empty()
+        {
+            return self.fields(name, &object.properties, &object.required, pointer).map(TypeKind::Struct);
+        }
+        if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind
+            && !string.enumeration.is_empty()
+        {
+            let mut variants = Namespace::with_reserved(&["Other"]);
+            let values = string.enumeration.iter().flatten();
+            return Ok(TypeKind::Enum(
+                values
+                    .map(|value| Variant { wire_name: value.clone(), rust_name: variants.claim(naming::camel(value)) })
+                    .collect(),
+            ));
+        }
+        Ok(TypeKind::Alias(self.schema_type(name, schema, pointer)?))
+    }
+
+    fn fields(
+        &mut self,
+        owner: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        pointer: &str,
+    ) -> Result<Vec<Field>, Error> {
+        let mut names = Namespace::default();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire_name, property) in properties {
+            let field_pointer = format!("{pointer}/properties/{}", pointer_escape(wire_name));
+            let rust_name = names.claim(naming::snake(wire_name));
+            let inline_name = format!("{owner}{}", naming::camel(wire_name));
+            let (ty, description, read_only) = match property {
+                ReferenceOr::Reference { reference } => (self.reference(reference, &field_pointer)?, None, false),
+                ReferenceOr::Item(schema) => (
+                    self.schema_type(&inline_name, schema, &field_pointer)?,
+                    schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone()),
+                    schema.schema_data.read_only,
+                ),
+            };
+            let is_required = required.iter().any(|r| r == wire_name);
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name,
+                ty,
+                required: is_required,
+                description,
+                read_only,
+            });
+        }
+        Ok(fields)
+    }
+
+    /// The Rust type of a schema in use position. `suggested` names an inline type if one is needed.
+    fn schema_type(&mut self, suggested: &str, schema: &Schema, pointer: &str) -> Result<TypeRef, Error> {
+        let nullable = schema.schema_data.nullable;
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+                self.inline_def(suggested, schema, pointer)?
+            }
+            // Binary strings stay strings on the JSON wire (base64 in .NET); raw byte bodies come later.
+            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Array(array)) => {
+                let item = match &array.items {
+                    None => TypeRef::Json,
+                    Some(ReferenceOr::Reference { reference }) => {
+                        self.reference(reference, &format!("{pointer}/items"))?
+                    }
+                    Some(ReferenceOr::Item(item)) => {
+                        self.schema_type(&format!("{suggested}Item"), item, &format!("{pointer}/items"))?
+                    }
+                };
+                TypeRef::Vec(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+                self.inline_def(suggested, schema, pointer)?
+            }
+            SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value_pointer = format!("{pointer}/additionalProperties");
+                    let value = match value.as_ref() {
+                        ReferenceOr::Reference { reference } => self.reference(reference, &value_pointer)?,
+                        ReferenceOr::Item(value) => {
+                            self.schema_type(&format!("{suggested}Value"), value, &value_pointer)?
+                        }
+                    };
+                    TypeRef::Map(Box::new(value))
+                }
+                // `type: object` alone: .NET's `object`, any JSON value.
+                _ => TypeRef::Json,
+            },
+            // Composition and untyped schemas are kept as JSON until the generator models them.
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::Not { .. }
+            | SchemaKind::Any(_) => TypeRef::Json,
+        };
+        Ok(ty.nullable(nullable))
+    }
+
+    fn inline_def(&mut self, suggested: &str, schema: &Schema, pointer: &str) -> Result<TypeRef, Error> {
+        let name = self.taken.claim(naming::camel(suggested));
+        let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        let kind = self.kind_of(&name, schema, pointer)?;
+        let origin = format!("{}#{pointer}", self.document);
+        self.defs.insert(name.clone(), TypeDef { name: name.clone(), origin, description, kind });
+        Ok(TypeRef::Named(name))
+    }
+
+    fn reference(&self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let Some(raw) = reference.strip_prefix("#/components/schemas/") else {
+            return Err(unsupported(
+                self.document,
+                pointer,
+                format!("reference `{reference}` is not to a schema in this document"),
+            ));
+        };
+        let raw = raw.replace("~1", "/").replace("~0", "~");
+        match self.names.get(&raw) {
+            Some(name) => Ok(TypeRef::Named(name.clone())),
+            None => Err(invalid(self.document, pointer, format!("reference `{reference}` names no schema"))),
+        }
+    }
+
+    /// Follows `#/components/{section}/…` references to the item they name.
+    fn resolve<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        get: impl Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Result<&'a T, Error> {
+        let mut current = item;
+        // A chain longer than this is a cycle; refuse instead of looping.
+        for _ in 0..16 {
+            match current {
+                ReferenceOr::Item(item) => return Ok(item),
+                ReferenceOr::Reference { reference } => {
+                    let prefix = format!("#/components/{section}/");
+                    let target = reference
+                        .strip_prefix(&prefix)
+                        .and_then(|name| self.spec.components.as_ref().and_then(|c| get(c, name)));
+                    current = target.ok_or_else(|| {
+                        invalid(
+                            self.document,
+                            pointer,
+                            format!("reference `{reference}` names nothing in this document"),
+                        )
+                    })?;
+                }
+            }
+        }
+        Err(invalid(self.document, pointer, "references form a cycle"))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        tag: &str,
+        method: &str,
+        path: &str,
+        operation: &'a SpecOperation,
+        path_level: &'a [ReferenceOr<Parameter>],
+        pointer: &str,
+        method_names: &mut Namespace,
+    ) -> Result<Operation, Error> {
+        let operation_id =
+            operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+        let rust_name = method_names.claim(operation_rust_name(tag, method, path, operation.operation_id.as_deref()));
+        let type_prefix = naming::camel(&format!("{tag} {rust_name}"));
+
+        // Operation parameters override path-item parameters of the same name and location.
+        let mut merged: Vec<(&Parameter, String)> = Vec::new();
+        for (index, parameter) in operation.parameters.iter().enumerate() {
+            let param_pointer = format!("{pointer}/parameters/{index}");
+            merged.push((
+                self.resolve(parameter, "parameters", |c, n| c.parameters.get(n), &param_pointer)?,
+                param_pointer,
+            ));
+        }
+        for (index, parameter) in path_level.iter().enumerate() {
+            let param_pointer = format!("/paths/{}/parameters/{index}", pointer_escape(path));
+            let parameter = self.resolve(parameter, "parameters", |c, n| c.parameters.get(n), &param_pointer)?;
+            let data = parameter.parameter_data_ref();
+            let shadowed = merged.iter().any(|(p, _)| {
+                p.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+            });
+            if !shadowed {
+                merged.push((parameter, param_pointer));
+            }
+        }
+        // Path parameters first, in the order they appear in the path, then the rest in document order.
+        let position_in_path = |name: &str| path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
+        merged.sort_by_key(|(p, _)| match p {
+            Parameter::Path { parameter_data, .. } => (0, position_in_path(&parameter_data.name)),
+            _ => (1, 0),
+        });
+
+        let mut arguments = Namespace::with_reserved(RESERVED_ARGUMENT_NAMES);
+        let mut params = Vec::with_capacity(merged.len());
+        for (parameter, param_pointer) in merged {
+            let (location, list_style) = match parameter {
+                Parameter::Path { .. } => (ParamLocation::Path, ListStyle::Delimited(',')),
+                Parameter::Header { .. } => (ParamLocation::Header, ListStyle::Delimited(',')),
+                Parameter::Query { style, parameter_data, .. } => {
+                    let list_style = match style {
+                        QueryStyle::SpaceDelimited => ListStyle::Delimited(' '),
+                        QueryStyle::PipeDelimited => ListStyle::Delimited('|'),
+                        QueryStyle::Form if parameter_data.explode == Some(false) => ListStyle::Delimited(','),
+                        QueryStyle::Form => ListStyle::Repeat,
+                        QueryStyle::DeepObject => {
+                            return Err(unsupported(self.document, &param_pointer, "deepObject query parameters"));
+                        }
+                    };
+                    (ParamLocation::Query, list_style)
+                }
+                Parameter::Cookie { .. } => {
+                    return Err(unsupported(self.document, &param_pointer, "cookie parameters"));
+                }
+            };
+            let data = parameter.parameter_data_ref();
+            let schema = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => schema,
+                ParameterSchemaOrContent::Content(_) => {
+                    return Err(unsupported(self.document, &param_pointer, "parameters described by `content`"));
+                }
+            };
+            let suggested = format!("{type_prefix}{}", naming::camel(&data.name));
+            let (ty, default) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    (self.reference(reference, &format!("{param_pointer}/schema"))?, None)
+                }
+                ReferenceOr::Item(schema) => (
+                    self.schema_type(&suggested, schema, &format!("{param_pointer}/schema"))?,
+                    schema.schema_data.default.clone(),
+                ),
+            };
+            let ty = match ty {
+                TypeRef::Option(inner) => *inner,
+                other => other,
+            };
+            if !param_type_supported(&ty) {
+                return Err(unsupported(
+                    self.document,
+                    &param_pointer,
+                    "a parameter that is not a string, number, boolean, enum or list of them",
+                ));
+            }
+            params.push(Param {
+                rust_name: arguments.claim(naming::snake(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                description: data.description.clone(),
+                default,
+                list_style,
+            });
+        }
+
+        let body = match &operation.request_body {
+            None => None,
+            Some(body) => {
+                let body_pointer = format!("{pointer}/requestBody");
+                let body = self.resolve(body, "requestBodies", |c, n| c.request_bodies.get(n), &body_pointer)?;
+                Some(self.body(body, &type_prefix, &body_pointer, &mut arguments)?)
+            }
+        };
+
+        let response = self.response(operation, &type_prefix, pointer)?;
+        Ok(Operation {
+            operation_id,
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            rust_name,
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            params,
+            body,
+            response,
+        })
+    }
+
+    fn body(
+        &mut self,
+        body: &'a RequestBody,
+        type_prefix: &str,
+        pointer: &str,
+        arguments: &mut Namespace,
+    ) -> Result<Body, Error> {
+        let Some((media_type, content)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) else {
+            let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(unsupported(
+                self.document,
+                pointer,
+                format!("request bodies that are not JSON ({})", listed.join(", ")),
+            ));
+        };
+        let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
+        let ty = match &content.schema {
+            None => TypeRef::Json,
+            Some(ReferenceOr::Reference { reference }) => self.reference(reference, &schema_pointer)?,
+            Some(ReferenceOr::Item(schema)) => {
+                self.schema_type(&format!("{type_prefix}Body"), schema, &schema_pointer)?
+            }
+        };
+        let wire_name = body.extensions.get("x-codegen-request-body-name").and_then(|v| v.as_str()).unwrap_or("body");
+        Ok(Body {
+            rust_name: arguments.claim(naming::snake(wire_name)),
+            ty,
+            required: body.required,
+            description: body.description.clone(),
+        })
+    }
+
+    /// The type of the first success response: 200 first, then other 2XX codes, then `default`.
+    fn response(&mut self, operation: &'a SpecOperation, type_prefix: &str, pointer: &str) -> Result<TypeRef, Error> {
+        let successes = operation.responses.responses.iter().filter(|(code, _)| match code {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        });
+        let Some((code, response)) = successes.min_by_key(|(code, _)| code.to_string()) else {
+            return Ok(TypeRef::Json);
+        };
+        let response_pointer = format!("{pointer}/responses/{code}");
+        let response: &Response = self.resolve(response, "responses", |c, n| c.responses.get(n), &response_pointer)?;
+        let Some((media_type, content)) = response.content.iter().find(|(media_type, _)| is_json(media_type)) else {
+            return Ok(if response.content.is_empty() { TypeRef::Unit } else { TypeRef::Json });
+        };
+        let schema_pointer = format!("{response_pointer}/content/{}/schema", pointer_escape(media_type));
+        match &content.schema {
+            None => Ok(TypeRef::Json),
+            Some(ReferenceOr::Reference { reference }) => self.reference(reference, &schema_pointer),
+            Some(ReferenceOr::Item(schema)) => {
+                self.schema_type(&format!("{type_prefix}Response"), schema, &schema_pointer)
+            }
+        }
+    }
+}
+
+fn param_type_supported(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Named(_) => true,
+        TypeRef::Vec(item) => !matches!(**item, TypeRef::Vec(_)) && param_type_supported(item),
+        _ => false,
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+/// The call's name: the operationId without a Swashbuckle `Controller_` prefix equal to its tag
+/// (`Ticket_GetTicketNotes` under tag `Ticket` → `get_ticket_notes`), else the method and path.
+fn operation_rust_name(tag: &str, method: &str, path: &str, operation_id: Option<&str>) -> String {
+    match operation_id {
+        Some(id) => {
+            let stripped = id
+                .split_once('_')
+                .filter(|(prefix, rest)| prefix.eq_ignore_ascii_case(tag) && !rest.is_empty())
+                .map_or(id, |(_, rest)| rest);
+            naming::snake(stripped)
+        }
+        None => {
+            debug_assert!(HTTP_METHODS.contains(&method));
+            naming::snake(&format!("{method} {}", path.replace(['{', '}'], " ")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_names_drop_the_controller_prefix_only_when_it_is_the_tag() {
+        assert_eq!(operation_rust_name("Ticket", "get", "/", Some("Ticket_GetTicketNotes")), "get_ticket_notes");
+        assert_eq!(operation_rust_name("Ticket", "get", "/", Some("Ticket_Get")), "get");
+        assert_eq!(operation_rust_name("Other", "get", "/", Some("Ticket_Get")), "ticket_get");
+        assert_eq!(operation_rust_name("pets", "get", "/pets/{petId}", None), "get_pets_pet_id");
+    }
+
+    #[test]
+    fn base_path_is_the_path_of_the_first_server() {
+        let mut spec = OpenAPI::default();
+        spec.servers.push(openapiv3::Server { url: "http://localhost/TrackIt/WebApi/".into(), ..Default::default() });
+        assert_eq!(base_path(&spec), "/TrackIt/WebApi");
+        spec.servers[0].url = "/v1".into();
+        assert_eq!(base_path(&spec), "/v1");
+        spec.servers[0].url = "https://api.example.com".into();
+        assert_eq!(base_path(&spec), "");
+        spec.servers[0].url = "//helpdesk.example.com/TrackIt/WebApi".into();
+        assert_eq!(base_path(&spec), "/TrackIt/WebApi");
+    }
+}

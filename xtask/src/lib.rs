@@ -1,0 +1,3 @@
+//! Library side of xtask, so integration tests can reach its modules.
+
+pub mod fetch;

@@ -1,12 +1,15 @@
-//! The token cache: a lock-free-in-practice read of the current token, and single-flight renewal.
+//! The token cache: a lock-free read of the current token, and single-flight renewal.
 //!
-//! Modelled on the Azure SDK's bearer token policy: readers take a `std` read lock and never
-//! await; a task that finds the token stale queues on an async mutex, re-checks once it holds
-//! it, and only then talks to the token endpoint. N stale callers therefore cause one grant.
+//! Modelled on the Azure SDK's bearer token policy: readers load the token from an
+//! `ArcSwapOption` and never wait; a task that finds the token stale queues on an async mutex,
+//! re-checks once it holds it, and only then talks to the token endpoint. N stale callers
+//! therefore cause one grant.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
@@ -14,22 +17,45 @@ use crate::Error;
 use crate::credentials::Credentials;
 use crate::grant::{GrantFailure, GrantKind, Grants};
 use crate::profile::Profile;
+use crate::stats::{GrantCounters, TokenStats};
 use crate::token::{AccessToken, TokenReply};
+
+/// After a failed renewal the token endpoint is not asked again for this long (or an eighth
+/// of the token's lifetime, if shorter): a broken endpoint must not get one request per call.
+const RENEWAL_RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// What the latest renewal left behind; guarded by the renewal mutex.
+#[derive(Default)]
+struct LastRenewal {
+    /// Its error, handed to callers that queued behind it or came during the pause.
+    failure: Option<Error>,
+    /// When it failed.
+    failed_at: Option<Instant>,
+    /// `TokenCache::forgets` at that time: a `forget` since then ends the pause.
+    forgets_seen: u64,
+}
 
 /// Holds the current token and renews it through `G` when it is stale or was refused.
 pub(crate) struct TokenCache<G> {
     credentials: Credentials,
     grants: G,
-    current: RwLock<Option<Arc<AccessToken>>>,
+    /// Read on every call, so it is an atomic pointer rather than a lock.
+    current: ArcSwapOption<AccessToken>,
     /// Survives `forget`, so the profile stays readable after a logout.
     latest_profile: RwLock<Option<Arc<Profile>>>,
     /// Kept apart from `current` so a 401 drops the access token but not the refresh token.
     refresh_token: Mutex<Option<SecretString>>,
+    /// A refused password, answered to every later caller without asking the server again:
+    /// retrying a wrong password in a loop locks the account. Cleared by `forget`.
+    refused_login: Mutex<Option<Error>>,
     /// Held by the one renewing task; holds the outcome of the latest renewal attempt.
-    renewal: tokio::sync::Mutex<Option<Error>>,
+    renewal: tokio::sync::Mutex<LastRenewal>,
     /// Counts finished renewals, so a queued caller can tell that one ended while it waited.
     finished_renewals: AtomicU64,
     generations: AtomicU64,
+    /// Counts calls of `forget`, which start afresh: no pause after an earlier failure.
+    forgets: AtomicU64,
+    counters: GrantCounters,
 }
 
 impl<G: Grants> TokenCache<G> {
@@ -37,12 +63,15 @@ impl<G: Grants> TokenCache<G> {
         Self {
             credentials,
             grants,
-            current: RwLock::new(None),
+            current: ArcSwapOption::empty(),
             latest_profile: RwLock::new(None),
             refresh_token: Mutex::new(None),
-            renewal: tokio::sync::Mutex::new(None),
+            refused_login: Mutex::new(None),
+            renewal: tokio::sync::Mutex::new(LastRenewal::default()),
             finished_renewals: AtomicU64::new(0),
             generations: AtomicU64::new(0),
+            forgets: AtomicU64::new(0),
+            counters: GrantCounters::default(),
         }
     }
 
@@ -53,61 +82,126 @@ impl<G: Grants> TokenCache<G> {
     /// A token that is fresh enough to send, renewing it first when needed.
     ///
     /// One call makes at most one renewal (a refresh grant, then the password grant if the
-    /// refresh token was refused). Callers that queued behind a failed renewal get its error
-    /// instead of trying again, so a wrong password is sent once, not once per caller.
+    /// refresh token was refused). Callers that queued behind a failed renewal, or come
+    /// within [`RENEWAL_RETRY_PAUSE`] of it, get its error (or the still-live token) instead of
+    /// trying again; a refused password is remembered until [`TokenCache::forget`].
     pub(crate) async fn token(&self) -> Result<Arc<AccessToken>, Error> {
         if let Some(token) = self.fresh_token(Instant::now()) {
             return Ok(token);
         }
         let finished_seen = self.finished_renewals.load(Ordering::Acquire);
-        let mut last_failure = self.renewal.lock().await;
-        if let Some(token) = self.fresh_token(Instant::now()) {
+        let mut last = self.renewal.lock().await;
+        let now = Instant::now();
+        if let Some(token) = self.fresh_token(now) {
             return Ok(token);
         }
-        // A renewal finished while this caller queued: share its outcome rather than start
-        // another. This also keeps a token with a zero lifetime from being fetched per caller.
-        if self.finished_renewals.load(Ordering::Acquire) != finished_seen {
-            if let Some(failure) = last_failure.as_ref().and_then(Error::duplicate) {
-                return self.ride_out(failure);
-            }
-            if let Some(token) = self.current_token() {
-                return Ok(token);
-            }
+        if let Some(refusal) = self.remembered_refusal() {
+            return Err(refusal);
+        }
+        let finished_while_queued = self.finished_renewals.load(Ordering::Acquire) != finished_seen;
+        if let Some(shared) = self.shared_outcome(&last, now, finished_while_queued) {
+            return shared;
         }
 
         // If this future is dropped mid-renewal, nothing is recorded and the next waiter renews.
+        let forgets_before = self.forgets.load(Ordering::Acquire);
         let outcome = self.renew().await;
-        *last_failure = outcome.as_ref().err().and_then(Error::duplicate);
-        self.finished_renewals.fetch_add(1, Ordering::AcqRel);
+        self.record(&mut last, &outcome, forgets_before);
         outcome.or_else(|error| self.ride_out(error))
+    }
+
+    /// The outcome of the latest renewal, when this caller should take it instead of renewing:
+    /// it finished while the caller queued (this also keeps a token with a zero lifetime from
+    /// being fetched per caller), or it failed less than a retry pause ago.
+    fn shared_outcome(
+        &self,
+        last: &LastRenewal,
+        now: Instant,
+        finished_while_queued: bool,
+    ) -> Option<Result<Arc<AccessToken>, Error>> {
+        let pausing = last.forgets_seen == self.forgets.load(Ordering::Acquire)
+            && last.failed_at.is_some_and(|failed_at| now < failed_at + self.retry_pause());
+        match last.failure.as_ref().and_then(Error::duplicate) {
+            Some(failure) if finished_while_queued || pausing => Some(self.ride_out(failure)),
+            None if finished_while_queued => self.current_token().map(Ok),
+            _ => None,
+        }
+    }
+
+    /// Counts and remembers a renewal's outcome for the callers after it.
+    fn record(&self, last: &mut LastRenewal, outcome: &Result<Arc<AccessToken>, Error>, forgets_before: u64) {
+        if let Err(error) = outcome {
+            self.counters.failed_grant();
+            if matches!(error, Error::LoginRefused { .. }) {
+                self.remember_refusal(error);
+            }
+        }
+        last.failure = outcome.as_ref().err().and_then(Error::duplicate);
+        last.failed_at = outcome.is_err().then(Instant::now);
+        last.forgets_seen = forgets_before;
+        self.finished_renewals.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Drops the token of `generation` after the server refused it; a newer token is kept, so
     /// N concurrent 401s for the same token lead to one renewal.
     pub(crate) fn invalidate(&self, generation: u64) {
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-        if current.as_ref().is_some_and(|token| token.generation == generation) {
+        let previous = self.current.rcu(|current| match current {
+            Some(token) if token.generation == generation => None,
+            other => other.clone(),
+        });
+        if previous.is_some_and(|token| token.generation == generation) {
+            self.counters.rejected_token();
             tracing::debug!(generation, "Track-It! refused the access token; it will be renewed");
-            *current = None;
         }
     }
 
-    /// Drops both tokens, e.g. after a server-side logout; the next call logs in with the password.
+    /// Drops both tokens and any remembered refusal, e.g. after a server-side logout; the
+    /// next call logs in with the password.
     pub(crate) fn forget(&self) {
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = None;
+        self.forgets.fetch_add(1, Ordering::AcqRel);
+        self.current.store(None);
         *self.refresh_token.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self.refused_login.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     pub(crate) fn profile(&self) -> Option<Arc<Profile>> {
         self.latest_profile.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
+    /// Whether a token the server still accepts is held (fresh or inside its renewal margin).
+    pub(crate) fn holds_live_token(&self) -> bool {
+        self.current_token().is_some_and(|token| token.is_alive(Instant::now()))
+    }
+
+    pub(crate) fn stats(&self) -> TokenStats {
+        self.counters.snapshot()
+    }
+
     fn current_token(&self) -> Option<Arc<AccessToken>> {
-        self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.current.load_full()
     }
 
     fn fresh_token(&self, now: Instant) -> Option<Arc<AccessToken>> {
         self.current_token().filter(|token| token.is_fresh(now))
+    }
+
+    /// How long to wait after a failed renewal: short tokens get a proportionally short pause.
+    fn retry_pause(&self) -> Duration {
+        self.current_token().map_or(RENEWAL_RETRY_PAUSE, |token| RENEWAL_RETRY_PAUSE.min(token.lifetime() / 8))
+    }
+
+    fn remembered_refusal(&self) -> Option<Error> {
+        self.refused_login.lock().unwrap_or_else(PoisonError::into_inner).as_ref().and_then(Error::duplicate)
+    }
+
+    /// Said once, loudly: from now on calls fail fast without sending the password again.
+    fn remember_refusal(&self, error: &Error) {
+        tracing::error!(
+            username = self.username(),
+            %error,
+            "Track-It! refused the password; no further login is attempted until forget_token() is called"
+        );
+        *self.refused_login.lock().unwrap_or_else(PoisonError::into_inner) = error.duplicate();
     }
 
     /// When the endpoint is merely unreachable, a token inside its renewal margin still works.
@@ -128,6 +222,7 @@ impl<G: Grants> TokenCache<G> {
             match self.grants.refresh(&refresh_token).await {
                 Ok(reply) => return Ok(self.store(reply, sent_at, GrantKind::RefreshToken)),
                 Err(GrantFailure::Rejected { error, .. }) => {
+                    self.counters.failed_grant();
                     tracing::debug!(
                         username = self.username(),
                         %error,
@@ -145,6 +240,10 @@ impl<G: Grants> TokenCache<G> {
     }
 
     fn store(&self, reply: TokenReply, sent_at: Instant, grant: GrantKind) -> Arc<AccessToken> {
+        match grant {
+            GrantKind::Password => self.counters.password_grant(),
+            GrantKind::RefreshToken => self.counters.refresh_grant(),
+        }
         let generation = self.generations.fetch_add(1, Ordering::AcqRel) + 1;
         let profile = self.merge_profile(reply.profile);
         {
@@ -157,8 +256,8 @@ impl<G: Grants> TokenCache<G> {
             }
         }
         let token =
-            Arc::new(AccessToken::new(reply.access_token, generation, profile.clone(), sent_at, reply.lifetime));
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
+            Arc::new(AccessToken::new(reply.authorization, generation, profile.clone(), sent_at, reply.lifetime));
+        self.current.store(Some(token.clone()));
         *self.latest_profile.write().unwrap_or_else(PoisonError::into_inner) = Some(profile);
         tracing::debug!(
             username = self.username(),
@@ -187,8 +286,6 @@ impl<G: Grants> TokenCache<G> {
 mod tests {
     use std::sync::atomic::AtomicUsize;
     use std::time::Duration;
-
-    use secrecy::ExposeSecret;
 
     use super::*;
     use crate::token::parse_token_reply;
@@ -250,7 +347,7 @@ mod tests {
     }
 
     fn secret(token: &AccessToken) -> &str {
-        token.secret.expose_secret()
+        token.authorization.to_str().unwrap_or_default().trim_start_matches("Bearer ")
     }
 
     #[tokio::test(start_paused = true)]
@@ -337,9 +434,17 @@ mod tests {
             assert!(matches!(error, Error::LoginRefused { .. }), "{error:?}");
         }
         assert_eq!(cache.grants.password_grants.load(Ordering::SeqCst), 1);
-        // A later call may try once more.
+        // Later calls get the same refusal without sending the password again.
+        for _ in 0..5 {
+            let error = cache.token().await.expect_err("still refused");
+            assert!(matches!(error, Error::LoginRefused { .. }), "{error:?}");
+        }
+        assert_eq!(cache.grants.password_grants.load(Ordering::SeqCst), 1);
+        // Until the caller says the situation changed.
+        cache.forget();
         assert!(cache.token().await.is_err());
         assert_eq!(cache.grants.password_grants.load(Ordering::SeqCst), 2);
+        assert_eq!(cache.stats().failed_grants, 2);
     }
 
     #[tokio::test(start_paused = true)]
@@ -353,6 +458,24 @@ mod tests {
         tokio::time::advance(Duration::from_secs(20)).await;
         let error = cache.token().await.expect_err("token expired");
         assert!(matches!(error, Error::TokenEndpoint { status: Some(503), .. }), "{error:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_renewal_is_not_retried_before_the_pause_is_over() {
+        let cache = cache(ScriptedGrants::default());
+        cache.token().await.expect("token");
+        cache.grants.endpoint_down.store(true, Ordering::SeqCst);
+        tokio::time::advance(Duration::from_secs(80)).await;
+        for _ in 0..10 {
+            cache.token().await.expect("ridden out");
+        }
+        assert_eq!(cache.grants.refresh_grants.load(Ordering::SeqCst), 1, "one attempt for ten callers");
+        tokio::time::advance(RENEWAL_RETRY_PAUSE).await;
+        cache.token().await.expect("ridden out");
+        assert_eq!(cache.grants.refresh_grants.load(Ordering::SeqCst), 2, "tried again after the pause");
+        cache.grants.endpoint_down.store(false, Ordering::SeqCst);
+        tokio::time::advance(RENEWAL_RETRY_PAUSE).await;
+        assert_eq!(cache.token().await.expect("renewed").generation, 2);
     }
 
     #[tokio::test(start_paused = true)]

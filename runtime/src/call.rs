@@ -31,9 +31,15 @@ pub struct Call {
     /// `{name}` placeholders of `path` and their already-encoded values.
     pub(crate) path_params: Vec<(&'static str, String)>,
     pub(crate) query: Vec<(&'static str, String)>,
+    /// Query pairs whose names are built at run time (`filter[name]`).
+    pub(crate) owned_query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     /// Serialised once, so the middleware can replay the request after a 401.
     pub(crate) body: Option<Vec<u8>>,
+    /// The body's media type; JSON unless a `*_body` method says otherwise.
+    pub(crate) content_type: Option<String>,
+    /// `name=value` pairs, sent together as one `Cookie` header.
+    pub(crate) cookies: Vec<(&'static str, String)>,
 }
 
 impl Call {
@@ -47,8 +53,11 @@ impl Call {
             path: path.into(),
             path_params: Vec::new(),
             query: Vec::new(),
+            owned_query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
+            cookies: Vec::new(),
         }
     }
 
@@ -111,6 +120,153 @@ impl Call {
         Ok(self)
     }
 
+    /// Encodes `body` (a struct or map of scalars) as an HTML form,
+    /// `application/x-www-form-urlencoded`.
+    pub fn form_body<B: serde::Serialize + ?Sized>(self, body: &B) -> Result<Self, Error> {
+        let bytes = crate::body::form(&body).map_err(|reason| self.encode_error(reason))?;
+        Ok(self.raw_body("application/x-www-form-urlencoded", bytes))
+    }
+
+    /// Encodes `body` (a struct or map) as `multipart/form-data`, one part per field.
+    pub fn multipart_body<B: serde::Serialize + ?Sized>(self, body: &B) -> Result<Self, Error> {
+        let (bytes, content_type) = crate::body::multipart(&body).map_err(|reason| self.encode_error(reason))?;
+        Ok(self.raw_body(content_type, bytes))
+    }
+
+    /// Sends `bytes` as the body, with the given media type.
+    pub fn raw_body(mut self, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(bytes.into());
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Adds a query parameter holding a structured value: as `name[key]=value` pairs
+    /// (OpenAPI's `deepObject`), or, with `deep` false, as the object's own `key=value` pairs.
+    /// Scalars are sent as `name=value`; lists repeat the name.
+    pub fn query_object<V: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &V,
+        deep: bool,
+    ) -> Result<Self, Error> {
+        let value =
+            serde_json::to_value(value).map_err(|source| Error::Encode { operation: self.operation_id, source })?;
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(object) => {
+                for (key, value) in object.into_iter().filter(|(_, value)| !value.is_null()) {
+                    let key = if deep { format!("{name}[{key}]") } else { key };
+                    self.owned_query.push((key, crate::body::scalar_text(value)));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                self.owned_query
+                    .extend(items.into_iter().map(|item| (name.to_owned(), crate::body::scalar_text(item))));
+            }
+            scalar => self.owned_query.push((name.to_owned(), crate::body::scalar_text(scalar))),
+        }
+        Ok(self)
+    }
+
+    /// [`Call::query_object`] when `value` is `Some`.
+    pub fn query_object_opt<V: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: Option<&V>,
+        deep: bool,
+    ) -> Result<Self, Error> {
+        match value {
+            Some(value) => self.query_object(name, value, deep),
+            None => Ok(self),
+        }
+    }
+
+    /// [`Call::form_body`] when `body` is `Some`; sends no body otherwise.
+    pub fn form_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
+        match body {
+            Some(body) => self.form_body(body),
+            None => Ok(self),
+        }
+    }
+
+    /// [`Call::multipart_body`] when `body` is `Some`; sends no body otherwise.
+    pub fn multipart_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
+        match body {
+            Some(body) => self.multipart_body(body),
+            None => Ok(self),
+        }
+    }
+
+    /// [`Call::raw_body`] when `bytes` is `Some`; sends no body otherwise.
+    pub fn raw_body_opt(self, content_type: impl Into<String>, bytes: Option<&[u8]>) -> Self {
+        match bytes {
+            Some(bytes) => self.raw_body(content_type, bytes),
+            None => self,
+        }
+    }
+
+    /// Fills a path placeholder with a structured value (a union of number and text, say): its
+    /// JSON text, strings without quotes.
+    pub fn path_param_value<V: serde::Serialize + ?Sized>(self, name: &'static str, value: &V) -> Result<Self, Error> {
+        let text = self.value_text(value)?;
+        Ok(self.path_param(name, text))
+    }
+
+    /// Adds a header holding a structured value, as [`Call::path_param_value`] spells it.
+    pub fn header_value<V: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: Option<&V>,
+    ) -> Result<Self, Error> {
+        match value {
+            Some(value) => {
+                let text = self.value_text(value)?;
+                Ok(self.header(name, text))
+            }
+            None => Ok(self),
+        }
+    }
+
+    /// Adds a cookie holding a structured value, as [`Call::path_param_value`] spells it.
+    pub fn cookie_value<V: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        value: Option<&V>,
+    ) -> Result<Self, Error> {
+        match value {
+            Some(value) => {
+                let text = self.value_text(value)?;
+                Ok(self.cookie(name, text))
+            }
+            None => Ok(self),
+        }
+    }
+
+    fn value_text<V: serde::Serialize + ?Sized>(&self, value: &V) -> Result<String, Error> {
+        serde_json::to_value(value)
+            .map(crate::body::scalar_text)
+            .map_err(|source| Error::Encode { operation: self.operation_id, source })
+    }
+
+    /// Adds a cookie; all cookies of a call go in one `Cookie` header.
+    pub fn cookie(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.cookies.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a cookie when `value` is `Some`.
+    pub fn cookie_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.cookie(name, value),
+            None => self,
+        }
+    }
+
+    fn encode_error(&self, reason: String) -> Error {
+        use serde::ser::Error as _;
+        Error::Encode { operation: self.operation_id, source: serde_json::Error::custom(reason) }
+    }
+
     /// Serialises `body` as the JSON request body when it is `Some`; sends no body otherwise.
     pub fn json_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
         match body {
@@ -120,10 +276,27 @@ impl Call {
     }
 
     /// The path relative to the base URL, with placeholders filled.
+    ///
+    /// One pass over the template (it runs on every call), so a value is never scanned for
+    /// placeholders itself; a placeholder without a value stays as written.
     pub(crate) fn resolved_path(&self) -> String {
-        self.path_params
-            .iter()
-            .fold(self.path.clone(), |path, (name, value)| path.replace(&format!("{{{name}}}"), value))
+        if self.path_params.is_empty() {
+            return self.path.clone();
+        }
+        let mut resolved = String::with_capacity(self.path.len() + 16);
+        let mut rest = self.path.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(length) = rest[open..].find('}') else { break };
+            let name = &rest[open + 1..open + length];
+            resolved.push_str(&rest[..open]);
+            match self.path_params.iter().find(|(param, _)| *param == name) {
+                Some((_, value)) => resolved.push_str(value),
+                None => resolved.push_str(&rest[open..=open + length]),
+            }
+            rest = &rest[open + length + 1..];
+        }
+        resolved.push_str(rest);
+        resolved
     }
 
     /// The operation id, e.g. `Ticket_Get`.
@@ -195,6 +368,8 @@ mod tests {
             .query_joined("ids", [1, 2, 3], ',')
             .query_joined("none", Vec::<i32>::new(), ',');
         assert_eq!(call.resolved_path(), "/a/7/b/HELP%20DESK%2F1");
+        let partly = Call::new("X", Method::GET, "/a/{id}/{missing}/{id}").path_param("id", "{id}");
+        assert_eq!(partly.resolved_path(), "/a/%7Bid%7D/{missing}/%7Bid%7D");
         assert_eq!(call.query, vec![("tag", "x".to_owned()), ("tag", "y".to_owned()), ("ids", "1,2,3".to_owned())]);
     }
 

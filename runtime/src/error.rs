@@ -35,6 +35,29 @@ pub enum Error {
         reason: String,
     },
 
+    /// A CA certificate given to the builder could not be read, or holds no certificate.
+    #[error("the CA certificate {origin} cannot be used: {reason}")]
+    Certificate {
+        /// Where it came from: the file, or the PEM bytes given to the builder.
+        origin: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The server's TLS certificate was refused: issued by a CA this machine does not trust
+    /// (often a company CA), made out to another host name, or expired.
+    #[error(
+        "the TLS certificate of {url} is not trusted ({reason}); add the CA that issued it with \
+         ApiClientBuilder::add_root_certificate_file (or add_root_certificate_pem), or, for a test \
+         server only, turn checking off with ApiClientBuilder::danger_accept_invalid_certs(true)"
+    )]
+    UntrustedCertificate {
+        /// The server, as `https://host:port`.
+        url: String,
+        /// What TLS said about the certificate, e.g. `invalid peer certificate: UnknownIssuer`.
+        reason: String,
+    },
+
     /// A credentials environment variable is missing or empty.
     #[error(
         "the environment variable {variable} is not set; it must hold the Track-It! {}",
@@ -174,6 +197,9 @@ impl Error {
             }),
             Error::TokenEndpoint { status, detail } => {
                 Some(Error::TokenEndpoint { status: *status, detail: detail.clone() })
+            }
+            Error::UntrustedCertificate { url, reason } => {
+                Some(Error::UntrustedCertificate { url: url.clone(), reason: reason.clone() })
             }
             _ => None,
         }

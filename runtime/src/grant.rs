@@ -13,6 +13,7 @@ use crate::Error;
 use crate::credentials::Credentials;
 use crate::error::error_chain;
 use crate::error::shorten;
+use crate::tls::{certificate_problem, origin_of};
 use crate::token::{TokenReply, describe_non_json, parse_token_reply};
 
 /// Which grant obtained a token, for logs.
@@ -38,6 +39,8 @@ pub(crate) enum GrantFailure {
     Rejected { error: String, description: Option<String> },
     /// Anything else: unreachable, 5xx, a redirect, an HTML page, a reply that is no token.
     Endpoint { status: Option<u16>, detail: String },
+    /// The TLS handshake refused the token endpoint's certificate.
+    UntrustedCertificate { url: String, reason: String },
 }
 
 impl GrantFailure {
@@ -60,6 +63,7 @@ impl GrantFailure {
                 Error::LoginRefused { username: username.to_owned(), error, description }
             }
             GrantFailure::Endpoint { status, detail } => Error::TokenEndpoint { status, detail },
+            GrantFailure::UntrustedCertificate { url, reason } => Error::UntrustedCertificate { url, reason },
         }
     }
 }
@@ -85,14 +89,15 @@ impl GrantClient {
 
     async fn request(&self, form: &[(&str, &str)]) -> Result<TokenReply, GrantFailure> {
         // The form holds the password or refresh token: it is never logged or kept.
-        let response = self
-            .http
-            .post(self.token_url.clone())
-            .header(ACCEPT, "application/json")
-            .form(form)
-            .send()
-            .await
-            .map_err(|error| GrantFailure::Endpoint { status: None, detail: error_chain(&error) })?;
+        let response =
+            self.http.post(self.token_url.clone()).header(ACCEPT, "application/json").form(form).send().await.map_err(
+                |error| match certificate_problem(&error) {
+                    Some(reason) => {
+                        GrantFailure::UntrustedCertificate { url: origin_of(Some(&self.token_url)), reason }
+                    }
+                    None => GrantFailure::Endpoint { status: None, detail: error_chain(&error) },
+                },
+            )?;
         let status = response.status();
         let location =
             response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).map(crate::error::redact_userinfo);

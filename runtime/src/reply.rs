@@ -25,10 +25,25 @@ pub(crate) fn interpret<T: DeserializeOwned>(operation: &'static str, status: u1
     }
 }
 
+/// Maps a non-2xx reply to its error, as [`interpret`] does; 2xx passes.
+pub(crate) fn check_status(operation: &'static str, status: u16, body: &[u8]) -> Result<(), Error> {
+    match status {
+        200..=299 => Ok(()),
+        _ => interpret::<serde::de::IgnoredAny>(operation, status, body).map(|_| ()),
+    }
+}
+
 /// Decodes JSON, naming the failing location (`Ticket.1.Value`); an empty body reads as `null`.
+///
+/// Tracking the location costs an allocation per object key, so the body is decoded plainly
+/// first and only a failure is decoded again with tracking, to name where it went wrong.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
     let is_blank = body.iter().all(u8::is_ascii_whitespace);
     let json: &[u8] = if is_blank { b"null" } else { body };
+    serde_json::from_slice(json).or_else(|_| decode_tracking_the_path(operation, json))
+}
+
+fn decode_tracking_the_path<T: DeserializeOwned>(operation: &'static str, json: &[u8]) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use reqwest::header::HeaderValue;
 use secrecy::SecretString;
 use serde_json::Value;
 use tokio::time::Instant;
@@ -17,7 +18,8 @@ const MAX_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
 
 /// A successful token reply, split into the secrets and the technician's profile.
 pub(crate) struct TokenReply {
-    pub(crate) access_token: SecretString,
+    /// `Bearer <access token>`, ready to send; see [`AccessToken::authorization`].
+    pub(crate) authorization: HeaderValue,
     pub(crate) refresh_token: Option<SecretString>,
     pub(crate) lifetime: Duration,
     pub(crate) profile: Profile,
@@ -34,6 +36,8 @@ pub(crate) enum TokenReplyError {
     MissingAccessToken,
     #[error("the token type is `{0}`, but only bearer tokens are supported")]
     UnsupportedTokenType(String),
+    #[error("the access token contains characters not allowed in an HTTP header")]
+    UnusableAccessToken,
 }
 
 impl fmt::Debug for TokenReply {
@@ -54,8 +58,8 @@ pub(crate) fn parse_token_reply(body: &[u8]) -> Result<TokenReply, TokenReplyErr
         Ok(Value::Object(map)) => map,
         _ => return Err(TokenReplyError::NotAnObject(describe_non_json(body))),
     };
-    let access_token = match fields.remove("access_token") {
-        Some(Value::String(token)) if !token.is_empty() => SecretString::from(token),
+    let authorization = match fields.remove("access_token") {
+        Some(Value::String(token)) if !token.is_empty() => bearer_header(&token)?,
         _ => return Err(TokenReplyError::MissingAccessToken),
     };
     if let Some(token_type) = fields.remove("token_type") {
@@ -70,8 +74,22 @@ pub(crate) fn parse_token_reply(body: &[u8]) -> Result<TokenReply, TokenReplyErr
     };
     let expires_in = fields.remove("expires_in").and_then(|value| seconds(&value));
     let profile = Profile::from_reply_fields(fields);
-    let lifetime = expires_in.or_else(|| lifetime_from_dates(&profile)).unwrap_or(FALLBACK_LIFETIME);
-    Ok(TokenReply { access_token, refresh_token, lifetime, profile })
+    // Both are relative lifetimes, so neither depends on the client's and server's clocks
+    // agreeing; when both are given, the shorter one is believed.
+    let lifetime = match (expires_in, lifetime_from_dates(&profile)) {
+        (Some(stated), Some(from_dates)) => stated.min(from_dates),
+        (stated, from_dates) => stated.or(from_dates).unwrap_or(FALLBACK_LIFETIME),
+    };
+    Ok(TokenReply { authorization, refresh_token, lifetime, profile })
+}
+
+/// `Bearer <token>`, built once per token rather than once per call, and marked sensitive so
+/// that hyper, h2 (HPACK never-indexed) and `Debug` never show it.
+fn bearer_header(token: &str) -> Result<HeaderValue, TokenReplyError> {
+    let mut value =
+        HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| TokenReplyError::UnusableAccessToken)?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Reads `expires_in` written as a number (`1799`) or a string (`"1799"`).
@@ -84,13 +102,15 @@ fn seconds(value: &Value) -> Option<Duration> {
     Duration::try_from_secs_f64(seconds).ok()
 }
 
-/// Both dates come from the server's clock, so their difference is a lifetime free of skew.
+/// `.expires - .issued`: both dates come from the server's clock, so their difference is a
+/// lifetime free of clock skew, whatever the dates themselves say about the server's clock.
 fn lifetime_from_dates(profile: &Profile) -> Option<Duration> {
     let (issued, expires): (SystemTime, SystemTime) = (profile.issued?, profile.expires?);
     expires.duration_since(issued).ok()
 }
 
-/// The start of a body that is not JSON (often an IIS HTML error page), for diagnostics.
+/// A short description of a body that is not the expected JSON, for diagnostics: the title
+/// of an HTML page (IIS error pages have telling ones), or the start of other text.
 ///
 /// A body that starts like JSON is not quoted, because it may hold a token.
 pub(crate) fn describe_non_json(body: &[u8]) -> String {
@@ -100,14 +120,28 @@ pub(crate) fn describe_non_json(body: &[u8]) -> String {
         return " (the body is empty)".to_owned();
     }
     if text.starts_with('{') || text.starts_with('[') {
-        return String::new();
+        return ": it starts like JSON but is cut off or malformed".to_owned();
+    }
+    if let Some(title) = html_title(text) {
+        return format!(": an HTML page titled `{}`", crate::error::shorten(title, 200));
     }
     format!(": `{}`", crate::error::shorten(text, 200))
 }
 
+/// The text of an HTML page's `<title>`, tags matched in any letter case.
+fn html_title(text: &str) -> Option<&str> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    // ASCII lowering keeps byte offsets, so indices into `lower` are valid in `text`.
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title>")?;
+    Some(text[start..end].trim()).filter(|title| !title.is_empty())
+}
+
 /// The token currently in use, with its expiry measured on the local monotonic clock.
 pub(crate) struct AccessToken {
-    pub(crate) secret: SecretString,
+    /// `Bearer <token>`, marked sensitive: the form the secret is kept and sent in.
+    pub(crate) authorization: HeaderValue,
     /// Increases with every token obtained, so a 401 can invalidate exactly the token it saw.
     pub(crate) generation: u64,
     pub(crate) profile: Arc<Profile>,
@@ -118,13 +152,13 @@ pub(crate) struct AccessToken {
 impl AccessToken {
     /// `received_at` should be taken before the grant request was sent, erring on the early side.
     pub(crate) fn new(
-        secret: SecretString,
+        authorization: HeaderValue,
         generation: u64,
         profile: Arc<Profile>,
         received_at: Instant,
         lifetime: Duration,
     ) -> Self {
-        Self { secret, generation, profile, received_at, lifetime }
+        Self { authorization, generation, profile, received_at, lifetime }
     }
 
     /// The instant after which the server will reject the token.
@@ -157,7 +191,7 @@ impl fmt::Debug for AccessToken {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
             .debug_struct("AccessToken")
-            .field("secret", &"[redacted]")
+            .field("authorization", &"[redacted]")
             .field("generation", &self.generation)
             .field("lifetime", &self.lifetime)
             .finish_non_exhaustive()
@@ -187,7 +221,8 @@ mod tests {
     #[test]
     fn numeric_expires_in_is_read() {
         let reply = parse_token_reply(TOKEN_JSON.as_bytes()).expect("valid reply");
-        assert_eq!(reply.access_token.expose_secret(), "secret-access-abc");
+        assert_eq!(reply.authorization.to_str().ok(), Some("Bearer secret-access-abc"));
+        assert!(reply.authorization.is_sensitive());
         assert_eq!(reply.refresh_token.as_ref().map(|token| token.expose_secret()), Some("secret-refresh-def"));
         assert_eq!(reply.lifetime, Duration::from_secs(1799));
         assert_eq!(reply.profile.full_name(), "Jordan Pike");
@@ -214,19 +249,39 @@ mod tests {
     }
 
     #[test]
+    fn the_shorter_of_expires_in_and_the_dates_wins_whatever_the_server_clock() {
+        // The server's clock is two days behind; only the difference of the dates matters.
+        let body = r#"{"access_token":"a","expires_in":1799,
+            ".issued":"Sun, 14 May 2023 14:00:00 GMT",".expires":"Sun, 14 May 2023 14:20:00 GMT"}"#;
+        let reply = parse_token_reply(body.as_bytes()).expect("valid reply");
+        assert_eq!(reply.lifetime, Duration::from_secs(1200));
+        let body = r#"{"access_token":"a","expires_in":"60",
+            ".issued":"Sun, 14 May 2023 14:00:00 GMT",".expires":"Sun, 14 May 2023 14:20:00 GMT"}"#;
+        assert_eq!(parse_token_reply(body.as_bytes()).expect("valid").lifetime, Duration::from_secs(60));
+    }
+
+    #[test]
     fn unusable_replies_are_refused_without_quoting_tokens() {
         assert_eq!(
             parse_token_reply(b"<html>Server Error</html>").unwrap_err(),
             TokenReplyError::NotAnObject(": `<html>Server Error</html>`".into())
         );
+        let cut_off = parse_token_reply(br#"{"access_token":"leaky""#).unwrap_err();
+        assert_eq!(cut_off, TokenReplyError::NotAnObject(": it starts like JSON but is cut off or malformed".into()));
+        assert!(!cut_off.to_string().contains("leaky"));
+        let iis = b"<!DOCTYPE html>\r\n<html><head><TITLE>IIS 10.0 Detailed Error - 500.19</TITLE></head></html>";
         assert_eq!(
-            parse_token_reply(br#"{"access_token":"leaky""#).unwrap_err(),
-            TokenReplyError::NotAnObject(String::new())
+            parse_token_reply(iis).unwrap_err(),
+            TokenReplyError::NotAnObject(": an HTML page titled `IIS 10.0 Detailed Error - 500.19`".into())
         );
         assert_eq!(parse_token_reply(br#"{"token_type":"bearer"}"#).unwrap_err(), TokenReplyError::MissingAccessToken);
         assert_eq!(
             parse_token_reply(br#"{"access_token":"a","token_type":"mac"}"#).unwrap_err(),
             TokenReplyError::UnsupportedTokenType("mac".into())
+        );
+        assert_eq!(
+            parse_token_reply(br#"{"access_token":"line\nbreak"}"#).unwrap_err(),
+            TokenReplyError::UnusableAccessToken
         );
     }
 
@@ -237,7 +292,7 @@ mod tests {
         assert!(!printed.contains("secret-access"), "{printed}");
         assert!(!printed.contains("secret-refresh"), "{printed}");
 
-        let token = AccessToken::new(reply.access_token, 7, Arc::new(reply.profile), Instant::now(), reply.lifetime);
+        let token = AccessToken::new(reply.authorization, 7, Arc::new(reply.profile), Instant::now(), reply.lifetime);
         let printed = format!("{token:?}");
         assert!(!printed.contains("secret-access"), "{printed}");
         assert!(printed.contains("generation: 7"), "{printed}");
@@ -247,7 +302,8 @@ mod tests {
     fn renewal_margin_is_a_quarter_of_short_lifetimes() {
         let start = Instant::now();
         let token = |lifetime| {
-            AccessToken::new("t".into(), 1, Arc::new(Profile::from_reply_fields(Map::new())), start, lifetime)
+            let authorization = HeaderValue::from_static("Bearer t");
+            AccessToken::new(authorization, 1, Arc::new(Profile::from_reply_fields(Map::new())), start, lifetime)
         };
         let long = token(Duration::from_secs(1799));
         assert_eq!(long.renew_at(), start + Duration::from_secs(1739));

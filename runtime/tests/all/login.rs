@@ -56,13 +56,14 @@ async fn a_wrong_password_is_refused_after_one_token_request() {
     assert!(description.is_some());
     assert_eq!(sim.stats().token_requests, 1);
 
-    // The same error comes out of `execute`, unwrapped from the middleware stack.
+    // The same error comes out of `execute`, unwrapped from the middleware stack, without
+    // sending the password again.
     let error = client
         .execute::<serde_json::Value>(Call::new("Ticket_Get", Method::GET, "/tickets/1042"))
         .await
         .expect_err("refused");
     assert!(matches!(error, Error::LoginRefused { .. }), "{error:?}");
-    assert_eq!(sim.stats().token_requests, 2);
+    assert_eq!(sim.stats().token_requests, 1);
     assert_eq!(sim.stats().requests, 0);
 }
 

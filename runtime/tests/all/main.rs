@@ -1,9 +1,17 @@
-//! Integration tests of the runtime: against the Track-It! simulator, and against a raw
-//! recording server for the exact wire format. One binary, so the crate links once.
+//! Integration tests of the runtime: against the Track-It! simulator (load, token lifecycle,
+//! faults, TLS, proxies, user layers), and against a raw recording server for the exact wire
+//! format. One binary, so the crate links once.
 
+mod environment;
+mod faults;
 mod layers;
+mod lifecycle;
+mod load;
 mod login;
 mod redaction;
+mod redirects;
 mod renewal;
+mod retry;
 mod support;
+mod tls;
 mod wire;

@@ -78,20 +78,23 @@ async fn concurrent_401s_cause_one_renewal() {
     let stats = sim.stats();
     assert_eq!(stats.token_requests, 3, "{stats:?}");
     assert_eq!(stats.password_grants, 2, "{stats:?}");
+    assert_eq!(client.token_stats().rejected_tokens, 1, "N 401s for one token invalidate it once");
 }
 
 #[tokio::test]
-async fn forget_token_logs_in_again_after_a_logout() {
+async fn the_logout_route_clears_the_cached_tokens() {
     let sim = default_simulator().await;
     let client = demo_client(&sim);
-    client
+    let reply = client
         .execute::<serde_json::Value>(Call::new("Technician_DoLogout", Method::GET, "/technicians/logout"))
         .await
         .expect("logout");
-    client.forget_token();
+    assert_eq!(reply["success"], true);
     client.execute::<serde_json::Value>(ticket_get()).await.expect("call after logout");
     let stats = sim.stats();
     assert_eq!(stats.password_grants, 2);
     assert_eq!(stats.refresh_grants, 0);
+    // The revoked token was never sent again.
     assert_eq!(stats.unauthorized, 0);
+    assert_eq!(client.profile().expect("profile kept").full_name(), "Jordan Pike");
 }

@@ -9,13 +9,16 @@ use tower::util::MapRequest;
 
 use crate::errors::{ApiError, ok};
 use crate::state::SharedState;
-use crate::{auth, docs, routes};
+use crate::{auth, docs, faults, protect, routes};
 
 /// [`crate::BASE_PATH`] lowercased: routes are declared in lower case.
 pub(crate) const BASE_LOWER: &str = "/trackit/webapi";
 
 /// The whole HTTP service: the router behind the path-lowercasing wrapper.
-pub(crate) fn service(state: SharedState) -> MapRequest<Router, fn(Request) -> Request> {
+pub(crate) type Service = MapRequest<Router, fn(Request) -> Request>;
+
+/// Builds the [`Service`] for one simulator.
+pub(crate) fn service(state: SharedState) -> Service {
     MapRequest::new(router(state), fold_path_case as fn(Request) -> Request)
 }
 
@@ -38,6 +41,8 @@ fn router(state: SharedState) -> Router {
         .merge(routes::assignments::routes())
         .merge(routes::other::routes())
         .fallback(no_route)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), protect::guard_documents))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), faults::inject_api_faults))
         .with_state(state)
 }
 

@@ -1,7 +1,7 @@
 //! The OWIN OAuth token endpoint (`POST /token`) and the bearer-token check every API
 //! operation performs.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
@@ -27,6 +27,9 @@ const PRIORITY_HIERARCHY: &str = "Category,Requestor,Location,Department";
 /// `POST` (or any method, Katana does not check) `/TrackIt/WebApi/token`.
 pub(crate) async fn token_endpoint(State(state): State<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
     StatsCounters::bump(&state.stats.token_requests);
+    if let Some(faulty_reply) = state.faults.token_reply().await {
+        return faulty_reply;
+    }
     let form = TokenForm::parse(&headers, &body);
     match form.get("grant_type") {
         Some("password") => password_grant(&state, &form),
@@ -71,13 +74,16 @@ fn refresh_grant(state: &AppState, form: &TokenForm) -> Response {
 /// The 200 reply, keys in Katana's order: token fields, custom properties, dates.
 fn token_reply(state: &AppState, user_index: UserIndex) -> Response {
     let config = &state.config;
-    let issued = state.tokens().issue(user_index, config.token_lifetime, config.refresh_token_lifetime);
+    let token_lifetime = state.faults.token_lifetime_or(config.token_lifetime);
+    let issued = state.tokens().issue(user_index, token_lifetime, config.refresh_token_lifetime);
     let Some(user) = config.users.get(user_index) else {
         return token_error(json!({"error": "invalid_grant"}));
     };
-    let now = SystemTime::now();
+    let now = skewed_now(state.faults.clock_skew_secs());
     // Katana reports the whole seconds left once the reply is written: 1799 for 30 minutes.
-    let expires_in = config.token_lifetime.as_secs().saturating_sub(1);
+    let expires_in = token_lifetime.as_secs().saturating_sub(1);
+    let expires_in =
+        if state.faults.writes_expires_in_as_string() { json!(expires_in.to_string()) } else { json!(expires_in) };
     let body = json!({
         "access_token": issued.access_token,
         "token_type": "bearer",
@@ -94,9 +100,16 @@ fn token_reply(state: &AppState, user_index: UserIndex) -> Response {
         "ServerLanguage": SERVER_LANGUAGE,
         "PriorityHeirarchy": PRIORITY_HIERARCHY,
         ".issued": clock::rfc1123(now),
-        ".expires": clock::rfc1123(now + config.token_lifetime),
+        ".expires": clock::rfc1123(now + token_lifetime),
     });
     with_no_cache(json_reply(StatusCode::OK, &body))
+}
+
+/// The server's clock, `skew_secs` ahead of (or behind) this machine's.
+fn skewed_now(skew_secs: i64) -> SystemTime {
+    let skew = Duration::from_secs(skew_secs.unsigned_abs());
+    let now = SystemTime::now();
+    if skew_secs >= 0 { now + skew } else { now.checked_sub(skew).unwrap_or(now) }
 }
 
 fn token_error(body: Value) -> Response {
@@ -159,7 +172,7 @@ impl FromRequestParts<SharedState> for Session {
 }
 
 /// The token of an `Authorization: Bearer …` header (scheme matched case-insensitively).
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();

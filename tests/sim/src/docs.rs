@@ -37,19 +37,21 @@ pub(crate) fn routes() -> Router<SharedState> {
         .route(&api("/swagger/docs/{version}"), get(swagger_document))
 }
 
-/// `http://HOST/TrackIt/WebApi`, from the request's `Host` header.
-fn root_url(headers: &HeaderMap) -> String {
-    format!("http://{}{BASE_PATH}", request_host(headers))
+/// `http://HOST/TrackIt/WebApi` (`https` when serving TLS), from the request's `Host` header,
+/// as Swashbuckle builds it from the request.
+fn root_url(state: &SharedState, headers: &HeaderMap) -> String {
+    let scheme = if state.config.tls.is_some() { "https" } else { "http" };
+    format!("{scheme}://{}{BASE_PATH}", request_host(headers))
 }
 
 /// Swashbuckle's redirect from the base (and `swagger`) to the UI page.
-async fn redirect_to_ui(headers: HeaderMap) -> Response {
-    let location = format!("{}/{UI_PATH}", root_url(&headers));
+async fn redirect_to_ui(State(state): State<SharedState>, headers: HeaderMap) -> Response {
+    let location = format!("{}/{UI_PATH}", root_url(&state, &headers));
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
 
-async fn swagger_ui(headers: HeaderMap) -> Html<String> {
-    Html(ui_page(&root_url(&headers)))
+async fn swagger_ui(State(state): State<SharedState>, headers: HeaderMap) -> Html<String> {
+    Html(ui_page(&root_url(&state, &headers)))
 }
 
 /// `swagger/docs/v2` (and `v1`, served by older releases): the document, its `host` set

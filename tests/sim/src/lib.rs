@@ -3,6 +3,8 @@
 //!
 //! Start one with [`Simulator::start`], point a client at [`Simulator::base_url`], and log
 //! in with [`DEMO_USER`] / [`DEMO_PASSWORD`]. Dropping the [`Simulator`] stops the server.
+//! [`Simulator::faults`] makes it misbehave on purpose (slow or broken token endpoint,
+//! dropped connections, 5xx, redirects, skewed clock) for resilience tests.
 
 mod app;
 mod auth;
@@ -10,10 +12,13 @@ mod clock;
 mod docs;
 mod errors;
 mod extract;
+mod faults;
+mod protect;
 mod routes;
 mod state;
 mod stats;
 mod store;
+mod tls;
 mod tokens;
 mod users;
 
@@ -25,7 +30,10 @@ use anyhow::Context as _;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::Faults;
+pub use protect::DocumentLogin;
 pub use stats::Stats;
+pub use tls::{TlsConfig, TlsSetupError};
 pub use users::{SimUser, UserSpecError};
 
 use state::AppState;
@@ -53,6 +61,11 @@ pub struct SimConfig {
     pub refresh_token_lifetime: Duration,
     /// Technicians allowed to log in. Default: [`DEMO_USER`] and [`WINDOWS_DEMO_USER`].
     pub users: Vec<SimUser>,
+    /// Serve HTTPS with this certificate instead of plain HTTP. Default: `None`.
+    pub tls: Option<TlsConfig>,
+    /// Make the Swagger UI and document answer 401 until the client logs in. Default: `None`
+    /// (open, as on a default install).
+    pub document_login: Option<DocumentLogin>,
 }
 
 impl Default for SimConfig {
@@ -61,6 +74,8 @@ impl Default for SimConfig {
             token_lifetime: Duration::from_secs(1800),
             refresh_token_lifetime: Duration::from_secs(3600),
             users: users::demo_users(),
+            tls: None,
+            document_login: None,
         }
     }
 }
@@ -87,17 +102,13 @@ impl Simulator {
         let addr = listener.local_addr().context("reading the bound address")?;
         let (shutdown_signal, shutdown_received) = oneshot::channel::<()>();
         let service = app::service(Arc::clone(&state));
-        let server_task = tokio::spawn(async move {
-            let served = axum::serve(listener, axum::ServiceExt::into_make_service(service))
-                .with_graceful_shutdown(async {
-                    // Either an explicit signal or the sender being dropped stops the server.
-                    let _ = shutdown_received.await;
-                })
-                .await;
-            if let Err(error) = served {
-                tracing::error!(%error, "simulator server stopped with an error");
+        let server_task = match &state.config.tls {
+            None => tokio::spawn(serve(listener, service, shutdown_received)),
+            Some(tls) => {
+                let listener = tls::TlsListener::new(listener, tls).context("setting up TLS")?;
+                tokio::spawn(serve(listener, service, shutdown_received))
             }
-        });
+        };
         tracing::info!(%addr, "Track-It! simulator listening");
         Ok(Simulator { addr, state, shutdown_signal: Some(shutdown_signal), server_task: Some(server_task) })
     }
@@ -107,9 +118,15 @@ impl Simulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, the IIS site root.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS), the IIS site root.
     pub fn root_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.state.config.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The PEM of the CA that signed the server certificate, when serving TLS.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.state.config.tls.as_ref().map(TlsConfig::ca_certificate_pem)
     }
 
     /// `http://127.0.0.1:PORT/TrackIt/WebApi`, the Web API base URL (no trailing slash).
@@ -127,6 +144,17 @@ impl Simulator {
         self.state.revoke_all_tokens();
     }
 
+    /// The fault switches: slow or broken token endpoint, dropped connections, failing calls.
+    pub fn faults(&self) -> &Faults {
+        &self.state.faults
+    }
+
+    /// The latest access and refresh tokens issued (up to a few thousand), revoked or not,
+    /// for tests that check no token leaks into logs or errors.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.tokens().history()
+    }
+
     /// Stops accepting connections, lets in-flight requests finish, then returns.
     pub async fn shutdown(mut self) {
         if let Some(signal) = self.shutdown_signal.take() {
@@ -137,6 +165,22 @@ impl Simulator {
         {
             task.abort();
         }
+    }
+}
+
+/// Serves until `shutdown_received` fires or its sender is dropped, then lets requests finish.
+async fn serve<L>(listener: L, service: app::Service, shutdown_received: oneshot::Receiver<()>)
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    let served = axum::serve(listener, axum::ServiceExt::into_make_service(service))
+        .with_graceful_shutdown(async {
+            let _ = shutdown_received.await;
+        })
+        .await;
+    if let Err(error) = served {
+        tracing::error!(%error, "simulator server stopped with an error");
     }
 }
 

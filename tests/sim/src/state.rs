@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use serde_json::Value;
 
 use crate::SimConfig;
+use crate::faults::Faults;
 use crate::stats::StatsCounters;
 use crate::store::{SeedError, Store};
 use crate::tokens::TokenRegistry;
@@ -17,6 +18,7 @@ pub(crate) type SharedState = Arc<AppState>;
 pub(crate) struct AppState {
     pub config: SimConfig,
     pub stats: StatsCounters,
+    pub faults: Faults,
     pub swagger: Value,
     tokens: Mutex<TokenRegistry>,
     store: Mutex<Store>,
@@ -29,6 +31,7 @@ impl AppState {
         Ok(AppState {
             config,
             stats: StatsCounters::default(),
+            faults: Faults::default(),
             swagger,
             tokens: Mutex::new(TokenRegistry::default()),
             store: Mutex::new(Store::seeded()?),

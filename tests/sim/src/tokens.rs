@@ -1,7 +1,7 @@
 //! Server-side registry of issued access and refresh tokens (opaque random strings).
 
-use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -12,6 +12,9 @@ use tokio::time::Instant;
 const ACCESS_TOKEN_WORDS: usize = 6;
 /// 64-bit words per refresh token (32 hex characters, like Katana's GUID-sized tokens).
 const REFRESH_TOKEN_WORDS: usize = 2;
+
+/// Tokens kept in the history: a long-running simulator must not grow without bound.
+const HISTORY_LIMIT: usize = 4096;
 
 /// Index of a user in `SimConfig::users`.
 pub(crate) type UserIndex = usize;
@@ -39,6 +42,8 @@ pub(crate) struct TokenRegistry {
     access: HashMap<String, AccessGrant>,
     refresh: HashMap<String, RefreshGrant>,
     counter: u64,
+    /// The latest tokens issued, revoked or not, so leak tests know what to look for.
+    history: VecDeque<String>,
 }
 
 impl TokenRegistry {
@@ -56,6 +61,7 @@ impl TokenRegistry {
             refresh_token.clone(),
             RefreshGrant { user, expires_at: now + refresh_lifetime, access_token: access_token.clone() },
         );
+        self.remember(&access_token, &refresh_token);
         IssuedTokens { access_token, refresh_token }
     }
 
@@ -86,6 +92,19 @@ impl TokenRegistry {
     pub fn revoke_all(&mut self) {
         self.access.clear();
         self.refresh.clear();
+    }
+
+    /// Every access and refresh token in the history, oldest first.
+    pub fn history(&self) -> Vec<String> {
+        self.history.iter().cloned().collect()
+    }
+
+    fn remember(&mut self, access_token: &str, refresh_token: &str) {
+        while self.history.len() + 2 > HISTORY_LIMIT {
+            self.history.pop_front();
+        }
+        self.history.push_back(access_token.to_owned());
+        self.history.push_back(refresh_token.to_owned());
     }
 
     fn forget_expired(&mut self, now: Instant) {

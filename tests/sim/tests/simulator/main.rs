@@ -4,9 +4,11 @@ mod auth;
 mod binary;
 mod docs;
 mod errors;
+mod faults;
 mod operations;
 mod records;
 mod server;
+mod tls_and_protection;
 
 use reqwest::StatusCode;
 use serde_json::Value;

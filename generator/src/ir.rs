@@ -15,6 +15,9 @@ use openapiv3::{
 use crate::Error;
 use crate::naming::{self, Namespace};
 
+mod compose;
+mod cycles;
+
 /// An API ready to print.
 #[derive(Debug)]
 pub struct Api {
@@ -55,6 +58,7 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: TypeRef,
+    pub reply: ReplyKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +66,16 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+/// How a structured (object) query parameter is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `name[key]=value`
+    Deep,
+    /// `key=value`
+    Form,
 }
 
 /// How a list-valued query parameter goes on the wire.
@@ -83,6 +97,9 @@ pub struct Param {
     pub description: Option<String>,
     pub default: Option<serde_json::Value>,
     pub list_style: ListStyle,
+    pub object_style: ObjectStyle,
+    /// An object (or list of objects), sent as key/value pairs rather than one text value.
+    pub structured: bool,
 }
 
 #[derive(Debug)]
@@ -91,6 +108,27 @@ pub struct Body {
     pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body goes on the wire. JSON is preferred when the operation offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    /// `application/x-www-form-urlencoded`
+    Form,
+    /// `multipart/form-data`
+    Multipart,
+    /// Bytes as given, with this media type (`application/octet-stream`, `text/plain`, …).
+    Raw(String),
+}
+
+/// How a success reply is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyKind {
+    Json,
+    Text,
+    Bytes,
 }
 
 /// A Rust type as used in a field, argument or reply.
@@ -108,9 +146,13 @@ pub enum TypeRef {
     Json,
     /// No content.
     Unit,
+    /// Raw bytes (a file).
+    Bytes,
     Vec(Box<TypeRef>),
     Map(Box<TypeRef>),
     Option(Box<TypeRef>),
+    /// Indirection that breaks a cycle of types containing each other.
+    Boxed(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -134,10 +176,20 @@ pub struct TypeDef {
 
 #[derive(Debug)]
 pub enum TypeKind {
-    Struct(Vec<Field>),
+    Struct(Struct),
+    /// One of several shapes (`oneOf`/`anyOf`), told apart by trying each in order.
+    Union(Vec<UnionVariant>),
     /// A string enumeration; unknown values are kept in an extra catch-all variant.
     Enum(Vec<Variant>),
     Alias(TypeRef),
+}
+
+#[derive(Debug)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Every field can be left out, so the type implements `Default` (settled after all types
+    /// are known, as flattened parents count).
+    pub default: bool,
 }
 
 #[derive(Debug)]
@@ -148,6 +200,14 @@ pub struct Field {
     pub required: bool,
     pub description: Option<String>,
     pub read_only: bool,
+    /// The field's own fields appear inline on the wire (`allOf` parents, extra properties).
+    pub flatten: bool,
+}
+
+#[derive(Debug)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
 }
 
 #[derive(Debug)]
@@ -213,7 +273,8 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
         for (method, operation) in item.iter() {
             let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
             let pointer = format!("{item_pointer}/{method}");
-            let names = method_names.entry(tag.clone()).or_default();
+            // `new` is the tag struct's constructor; calls must not take it.
+            let names = method_names.entry(tag.clone()).or_insert_with(|| Namespace::with_reserved(&["new"]));
             let built = space.operation(&tag, method, path, operation, &item.parameters, &pointer, names)?;
             groups.entry(tag).or_default().push(built);
         }
@@ -221,7 +282,19 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
 
     let tag_docs: BTreeMap<&str, Option<String>> =
         spec.tags.iter().map(|t| (t.name.as_str(), t.description.clone())).collect();
-    let mut module_names = Namespace::with_reserved(&["types", "client", "api"]);
+    // Tag modules double as `Client` accessors, so they must not take the client's own names.
+    let mut module_names = Namespace::with_reserved(&[
+        "types",
+        "client",
+        "api",
+        "runtime",
+        "profile",
+        "builder",
+        "login",
+        "from_runtime",
+        "clone",
+        "fmt",
+    ]);
     let mut struct_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
     let tags = groups
         .into_iter()
@@ -233,6 +306,9 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
             operations,
         })
         .collect();
+
+    cycles::box_recursive_fields(&mut space.defs);
+    compose::settle_flattening_and_defaults(&mut space.defs);
 
     Ok(Api {
         title: spec.info.title.clone(),
@@ -300,10 +376,7 @@ impl<'a> TypeSpace<'a> {
     ) -> Result<(), Error> {
         let (description, kind) = match schema {
             ReferenceOr::Reference { reference } => (None, TypeKind::Alias(self.reference(reference, pointer)?)),
-            ReferenceOr::Item(schema) => {
-                let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
-                (description, self.kind_of(name, schema, pointer)?)
-            }
+            ReferenceOr::Item(schema) => (describe(schema), self.kind_of(name, schema, pointer)?),
         };
         self.defs.insert(name.to_owned(), TypeDef { name: name.to_owned(), origin: raw.to_owned(), description, kind });
         Ok(())
@@ -315,16 +388,26 @@ impl<'a> TypeSpace<'a> {
         if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind
             && !object.properties.is_empty()
         {
-            return self.fields(name, &object.properties, &object.required, pointer).map(TypeKind::Struct);
+            let mut fields = self.fields(name, &object.properties, &object.required, pointer)?;
+            self.extra_properties(name, object.additional_properties.as_ref(), pointer, &mut fields)?;
+            return Ok(TypeKind::Struct(Struct { fields, default: false }));
+        }
+        if let Some(kind) = self.composite_kind(name, schema, pointer)? {
+            return Ok(kind);
         }
         if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind
             && !string.enumeration.is_empty()
         {
             let mut variants = Namespace::with_reserved(&["Other"]);
-            let values = string.enumeration.iter().flatten();
+            let mut seen = std::collections::BTreeSet::new();
+            // A value listed twice would make two variants with one wire name.
+            let values = string.enumeration.iter().flatten().filter(|value| seen.insert(value.as_str()));
             return Ok(TypeKind::Enum(
                 values
-                    .map(|value| Variant { wire_name: value.clone(), rust_name: variants.claim(naming::camel(value)) })
+                    .map(|value| {
+                        let wanted = if value.trim().is_empty() { "Empty".to_owned() } else { naming::camel(value) };
+                        Variant { wire_name: value.clone(), rust_name: variants.claim(wanted) }
+                    })
                     .collect(),
             ));
         }
@@ -360,6 +443,7 @@ impl<'a> TypeSpace<'a> {
                 required: is_required,
                 description,
                 read_only,
+                flatten: false,
             });
         }
         Ok(fields)
@@ -412,21 +496,26 @@ impl<'a> TypeSpace<'a> {
                 // `type: object` alone: .NET's `object`, any JSON value.
                 _ => TypeRef::Json,
             },
-            // Composition and untyped schemas are kept as JSON until the generator models them.
-            SchemaKind::OneOf { .. }
-            | SchemaKind::AnyOf { .. }
-            | SchemaKind::AllOf { .. }
-            | SchemaKind::Not { .. }
-            | SchemaKind::Any(_) => TypeRef::Json,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Any(_) => {
+                match self.single_member(suggested, schema, pointer)? {
+                    Some(member) => member,
+                    None if compose::is_structured(schema) => self.inline_def(suggested, schema, pointer)?,
+                    None => compose::scalar_of_any(schema),
+                }
+            }
+            // `not` says what a value is not, which no Rust type expresses.
+            SchemaKind::Not { .. } => TypeRef::Json,
         };
         Ok(ty.nullable(nullable))
     }
 
     fn inline_def(&mut self, suggested: &str, schema: &Schema, pointer: &str) -> Result<TypeRef, Error> {
         let name = self.taken.claim(naming::camel(suggested));
-        let description = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        let description = describe(schema);
         let kind = self.kind_of(&name, schema, pointer)?;
-        let origin = format!("{}#{pointer}", self.document);
+        // The place in the document, not the document's name: a file's path on the machine that
+        // generated the crate must not end up in its source.
+        let origin = format!("#{pointer}");
         self.defs.insert(name.clone(), TypeDef { name: name.clone(), origin, description, kind });
         Ok(TypeRef::Named(name))
     }
@@ -524,23 +613,20 @@ impl<'a> TypeSpace<'a> {
         let mut arguments = Namespace::with_reserved(RESERVED_ARGUMENT_NAMES);
         let mut params = Vec::with_capacity(merged.len());
         for (parameter, param_pointer) in merged {
-            let (location, list_style) = match parameter {
-                Parameter::Path { .. } => (ParamLocation::Path, ListStyle::Delimited(',')),
-                Parameter::Header { .. } => (ParamLocation::Header, ListStyle::Delimited(',')),
+            let (location, list_style, object_style) = match parameter {
+                Parameter::Path { .. } => (ParamLocation::Path, ListStyle::Delimited(','), ObjectStyle::Form),
+                Parameter::Header { .. } => (ParamLocation::Header, ListStyle::Delimited(','), ObjectStyle::Form),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, ListStyle::Delimited(','), ObjectStyle::Form),
                 Parameter::Query { style, parameter_data, .. } => {
                     let list_style = match style {
                         QueryStyle::SpaceDelimited => ListStyle::Delimited(' '),
                         QueryStyle::PipeDelimited => ListStyle::Delimited('|'),
                         QueryStyle::Form if parameter_data.explode == Some(false) => ListStyle::Delimited(','),
-                        QueryStyle::Form => ListStyle::Repeat,
-                        QueryStyle::DeepObject => {
-                            return Err(unsupported(self.document, &param_pointer, "deepObject query parameters"));
-                        }
+                        QueryStyle::Form | QueryStyle::DeepObject => ListStyle::Repeat,
                     };
-                    (ParamLocation::Query, list_style)
-                }
-                Parameter::Cookie { .. } => {
-                    return Err(unsupported(self.document, &param_pointer, "cookie parameters"));
+                    let object_style =
+                        if *style == QueryStyle::DeepObject { ObjectStyle::Deep } else { ObjectStyle::Form };
+                    (ParamLocation::Query, list_style, object_style)
                 }
             };
             let data = parameter.parameter_data_ref();
@@ -564,13 +650,9 @@ impl<'a> TypeSpace<'a> {
                 TypeRef::Option(inner) => *inner,
                 other => other,
             };
-            if !param_type_supported(&ty) {
-                return Err(unsupported(
-                    self.document,
-                    &param_pointer,
-                    "a parameter that is not a string, number, boolean, enum or list of them",
-                ));
-            }
+            // Structured values go in the query as key/value pairs, elsewhere as their JSON text
+            // (what a union of number and text needs).
+            let structured = !self.is_scalar_or_list(&ty);
             params.push(Param {
                 rust_name: arguments.claim(naming::snake(&data.name)),
                 wire_name: data.name.clone(),
@@ -580,6 +662,8 @@ impl<'a> TypeSpace<'a> {
                 description: data.description.clone(),
                 default,
                 list_style,
+                object_style,
+                structured,
             });
         }
 
@@ -592,7 +676,8 @@ impl<'a> TypeSpace<'a> {
             }
         };
 
-        let response = self.response(operation, &type_prefix, pointer)?;
+        check_path_template(path, &params).map_err(|reason| invalid(self.document, pointer, reason))?;
+        let (response, reply) = self.response(operation, &type_prefix, pointer)?;
         Ok(Operation {
             operation_id,
             method: method.to_uppercase(),
@@ -604,7 +689,35 @@ impl<'a> TypeSpace<'a> {
             params,
             body,
             response,
+            reply,
         })
+    }
+
+    /// Whether values of `ty` have one text form: numbers, strings, booleans, enums.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        let mut current = ty;
+        // Aliases can chain (and, in a broken document, loop): follow a bounded number.
+        for _ in 0..16 {
+            match current {
+                TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+                    return true;
+                }
+                TypeRef::Named(name) => match self.defs.get(name).map(|def| &def.kind) {
+                    Some(TypeKind::Enum(_)) => return true,
+                    Some(TypeKind::Alias(target)) => current = target,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    fn is_scalar_or_list(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Vec(item) => self.is_scalar(item),
+            other => self.is_scalar(other),
+        }
     }
 
     fn body(
@@ -614,68 +727,149 @@ impl<'a> TypeSpace<'a> {
         pointer: &str,
         arguments: &mut Namespace,
     ) -> Result<Body, Error> {
-        let Some((media_type, content)) = body.content.iter().find(|(media_type, _)| is_json(media_type)) else {
-            let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(unsupported(
-                self.document,
-                pointer,
-                format!("request bodies that are not JSON ({})", listed.join(", ")),
-            ));
+        let wire_name = body.extensions.get("x-codegen-request-body-name").and_then(|v| v.as_str()).unwrap_or("body");
+        let rust_name = arguments.claim(naming::snake(wire_name));
+        let description = body.description.clone();
+        let Some((media_type, content, encoding)) = choose_body_media_type(&body.content) else {
+            // `content: {}`: the document describes a body without saying what it is.
+            return Ok(Body {
+                rust_name,
+                ty: TypeRef::Bytes,
+                required: body.required,
+                description,
+                encoding: BodyEncoding::Raw("application/octet-stream".into()),
+            });
         };
-        let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
-        let ty = match &content.schema {
-            None => TypeRef::Json,
-            Some(ReferenceOr::Reference { reference }) => self.reference(reference, &schema_pointer)?,
-            Some(ReferenceOr::Item(schema)) => {
-                self.schema_type(&format!("{type_prefix}Body"), schema, &schema_pointer)?
+        let ty = if let BodyEncoding::Raw(_) = encoding {
+            TypeRef::Bytes
+        } else {
+            let schema_pointer = format!("{pointer}/content/{}/schema", pointer_escape(media_type));
+            match &content.schema {
+                None => TypeRef::Json,
+                Some(ReferenceOr::Reference { reference }) => self.reference(reference, &schema_pointer)?,
+                Some(ReferenceOr::Item(schema)) => {
+                    self.schema_type(&format!("{type_prefix}Body"), schema, &schema_pointer)?
+                }
             }
         };
-        let wire_name = body.extensions.get("x-codegen-request-body-name").and_then(|v| v.as_str()).unwrap_or("body");
-        Ok(Body {
-            rust_name: arguments.claim(naming::snake(wire_name)),
-            ty,
-            required: body.required,
-            description: body.description.clone(),
-        })
+        Ok(Body { rust_name, ty, required: body.required, description, encoding })
     }
 
-    /// The type of the first success response: 200 first, then other 2XX codes, then `default`.
-    fn response(&mut self, operation: &'a SpecOperation, type_prefix: &str, pointer: &str) -> Result<TypeRef, Error> {
+    /// The type of the first success response: 200 first, then other 2XX codes; JSON when
+    /// offered, else text or bytes.
+    fn response(
+        &mut self,
+        operation: &'a SpecOperation,
+        type_prefix: &str,
+        pointer: &str,
+    ) -> Result<(TypeRef, ReplyKind), Error> {
         let successes = operation.responses.responses.iter().filter(|(code, _)| match code {
             StatusCode::Code(code) => (200..300).contains(code),
             StatusCode::Range(range) => *range == 2,
         });
         let Some((code, response)) = successes.min_by_key(|(code, _)| code.to_string()) else {
-            return Ok(TypeRef::Json);
+            return Ok((TypeRef::Json, ReplyKind::Json));
         };
         let response_pointer = format!("{pointer}/responses/{code}");
         let response: &Response = self.resolve(response, "responses", |c, n| c.responses.get(n), &response_pointer)?;
         let Some((media_type, content)) = response.content.iter().find(|(media_type, _)| is_json(media_type)) else {
-            return Ok(if response.content.is_empty() { TypeRef::Unit } else { TypeRef::Json });
+            return Ok(match response.content.keys().next() {
+                None => (TypeRef::Unit, ReplyKind::Json),
+                Some(media_type) if is_text(media_type) => (TypeRef::String, ReplyKind::Text),
+                Some(_) => (TypeRef::Bytes, ReplyKind::Bytes),
+            });
         };
         let schema_pointer = format!("{response_pointer}/content/{}/schema", pointer_escape(media_type));
-        match &content.schema {
-            None => Ok(TypeRef::Json),
-            Some(ReferenceOr::Reference { reference }) => self.reference(reference, &schema_pointer),
+        let ty = match &content.schema {
+            None => TypeRef::Json,
+            Some(ReferenceOr::Reference { reference }) => self.reference(reference, &schema_pointer)?,
             Some(ReferenceOr::Item(schema)) => {
-                self.schema_type(&format!("{type_prefix}Response"), schema, &schema_pointer)
+                self.schema_type(&format!("{type_prefix}Response"), schema, &schema_pointer)?
             }
-        }
+        };
+        Ok((ty, ReplyKind::Json))
     }
 }
 
-fn param_type_supported(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::String
-        | TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Named(_) => true,
-        TypeRef::Vec(item) => !matches!(**item, TypeRef::Vec(_)) && param_type_supported(item),
-        _ => false,
+/// The body media type to send: JSON, then a form, then multipart, then the first listed.
+fn choose_body_media_type(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
+    let essence = |media_type: &str| media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let find = |wanted: &dyn Fn(&str) -> bool| content.iter().find(|(media_type, _)| wanted(media_type));
+    if let Some((media_type, item)) = find(&|media_type| is_json(media_type)) {
+        return Some((media_type, item, BodyEncoding::Json));
     }
+    if let Some((media_type, item)) = find(&|media_type| essence(media_type) == "application/x-www-form-urlencoded") {
+        return Some((media_type, item, BodyEncoding::Form));
+    }
+    if let Some((media_type, item)) = find(&|media_type| essence(media_type) == "multipart/form-data") {
+        return Some((media_type, item, BodyEncoding::Multipart));
+    }
+    let (media_type, item) = content.iter().next()?;
+    // A wildcard cannot go on the wire as a Content-Type.
+    let sent = if media_type.contains('*') { "application/octet-stream".to_owned() } else { media_type.clone() };
+    Some((media_type, item, BodyEncoding::Raw(sent)))
+}
+
+/// The path template and the path parameters must name each other exactly, or no URL can be
+/// built (`/a/{id` or `/b/{id}` without an `id` parameter would be sent literally).
+fn check_path_template(path: &str, params: &[Param]) -> Result<(), String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err(format!("path template `{path}` has a `}}` without a `{{`"));
+        }
+        let Some(length) = rest[open + 1..].find(['{', '}']).filter(|end| rest[open + 1 + end..].starts_with('}'))
+        else {
+            return Err(format!("path template `{path}` has a `{{` without a matching `}}`"));
+        };
+        names.push(&rest[open + 1..open + 1 + length]);
+        rest = &rest[open + length + 2..];
+    }
+    let declared: Vec<&str> = params
+        .iter()
+        .filter(|param| param.location == ParamLocation::Path)
+        .map(|param| param.wire_name.as_str())
+        .collect();
+    if let Some(missing) = names.iter().find(|name| !declared.contains(name)) {
+        return Err(format!(
+            "path template `{path}` names `{{{missing}}}`, but no path parameter `{missing}` is declared"
+        ));
+    }
+    if let Some(unused) = declared.iter().find(|name| !names.contains(name)) {
+        return Err(format!("path parameter `{unused}` does not appear in the path template `{path}`"));
+    }
+    Ok(())
+}
+
+/// A type's documentation: its description (or title), and the allowed values of a numeric
+/// enumeration, which stays a plain number type.
+fn describe(schema: &Schema) -> Option<String> {
+    let text = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => {
+            integer.enumeration.iter().flatten().map(ToString::to_string).collect()
+        }
+        SchemaKind::Type(Type::Number(number)) => {
+            number.enumeration.iter().flatten().map(ToString::to_string).collect()
+        }
+        _ => Vec::new(),
+    };
+    if values.is_empty() {
+        return text;
+    }
+    let listed = format!("One of `{}`.", values.join("`, `"));
+    Some(match text {
+        Some(text) => format!("{text}\n\n{listed}"),
+        None => listed,
+    })
+}
+
+fn is_text(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml")
 }
 
 fn is_json(media_type: &str) -> bool {
@@ -711,6 +905,30 @@ mod tests {
         assert_eq!(operation_rust_name("Ticket", "get", "/", Some("Ticket_Get")), "get");
         assert_eq!(operation_rust_name("Other", "get", "/", Some("Ticket_Get")), "ticket_get");
         assert_eq!(operation_rust_name("pets", "get", "/pets/{petId}", None), "get_pets_pet_id");
+    }
+
+    fn path_param(name: &str) -> Param {
+        Param {
+            wire_name: name.into(),
+            rust_name: name.into(),
+            location: ParamLocation::Path,
+            ty: TypeRef::I32,
+            required: true,
+            description: None,
+            default: None,
+            list_style: ListStyle::Repeat,
+            object_style: ObjectStyle::Form,
+            structured: false,
+        }
+    }
+
+    #[test]
+    fn path_templates_must_match_their_parameters() {
+        assert!(check_path_template("/tickets/{id}/Notes/{n}", &[path_param("id"), path_param("n")]).is_ok());
+        assert!(check_path_template("/a/{id", &[path_param("id")]).unwrap_err().contains("without a matching"));
+        assert!(check_path_template("/a/id}", &[]).unwrap_err().contains("without a `{`"));
+        assert!(check_path_template("/b/{id}", &[]).unwrap_err().contains("no path parameter `id`"));
+        assert!(check_path_template("/c", &[path_param("id")]).unwrap_err().contains("does not appear"));
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! Reads a Swagger 2.0 or OpenAPI 3.0 document (JSON or YAML) into the OpenAPI 3.0 model.
+//! Reads a Swagger 2.0, OpenAPI 3.0 or OpenAPI 3.1 document (JSON or YAML) into the OpenAPI 3.0
+//! model.
 //!
-//! Swagger 2.0 is lowered here, once, so nothing after this module knows there were two
-//! versions. Every failure names the document and an RFC 6901 pointer into it.
+//! Swagger 2.0 and OpenAPI 3.1 are lowered here, once, so nothing after this module knows there
+//! were three versions. Every failure names the document and an RFC 6901 pointer into it (into
+//! the document as given, whatever its version).
 
+mod openapi31;
 pub(crate) mod pointer;
 mod syntax;
 pub(crate) mod typed;
@@ -15,17 +18,18 @@ use crate::error::Error;
 /// Parses `bytes` and returns the document in the OpenAPI 3.0 model.
 ///
 /// The format is chosen by the first byte that is not whitespace: `{` or `[` means JSON,
-/// anything else YAML. A UTF-8 byte-order mark is ignored. `swagger: "2.0"` documents are
-/// lowered to OpenAPI 3.0; `openapi: "3.0.x"` documents are read as they are. `document` names
-/// the input in error messages (a file name or URL).
+/// anything else YAML. A UTF-8 byte-order mark is ignored. `swagger: "2.0"` and
+/// `openapi: "3.1.x"` documents are lowered to OpenAPI 3.0 (and then say `openapi: "3.0.3"`);
+/// `openapi: "3.0.x"` documents are read as they are. `document` names the input in error
+/// messages (a file name or URL).
 ///
 /// # Errors
 ///
 /// - [`Error::Syntax`] when the bytes are neither JSON nor YAML, with the parser's line and column;
 /// - [`Error::Invalid`] when they parse but are not a valid document (an HTML page, a missing
 ///   field, a field of the wrong type, a `$ref` to nothing), with the JSON pointer of the place;
-/// - [`Error::Unsupported`] for valid documents the generator cannot read (OpenAPI 3.1,
-///   Swagger 1.x, references to other files).
+/// - [`Error::Unsupported`] for valid documents the generator cannot read (OpenAPI 3.2 and
+///   later, Swagger 1.x, references to other files).
 pub fn load(bytes: &[u8], document: &str) -> Result<openapiv3::OpenAPI, Error> {
     // Reading recurses as deep as the document nests (the parsers stop at 128 levels), and serde
     // in a debug build needs more stack for that than a test thread's 2 MiB: so read on a thread
@@ -49,6 +53,7 @@ fn load_here(bytes: &[u8], document: &str) -> Result<openapiv3::OpenAPI, Error> 
     match detect_version(&value, document)? {
         Version::Swagger2 => crate::swagger2::lower(&value, document),
         Version::OpenApi30 => typed::document(&value).map_err(|failure| failure.into_error(document, "")),
+        Version::OpenApi31 => openapi31::lower(&value, document),
     }
 }
 
@@ -56,6 +61,7 @@ fn load_here(bytes: &[u8], document: &str) -> Result<openapiv3::OpenAPI, Error> 
 enum Version {
     Swagger2,
     OpenApi30,
+    OpenApi31,
 }
 
 /// Decides the version from the top-level `swagger` / `openapi` field.
@@ -74,7 +80,7 @@ fn detect_version(value: &Value, document: &str) -> Result<Version, Error> {
         return Err(invalid(
             "",
             format!(
-                "expected an object with a `swagger: \"2.0\"` or `openapi: \"3.0.x\"` field at the top level, found {}",
+                "expected an object with a `swagger: \"2.0\"` or `openapi: \"3.x.y\"` field at the top level, found {}",
                 pointer::describe(value)
             ),
         ));
@@ -93,7 +99,7 @@ fn detect_version(value: &Value, document: &str) -> Result<Version, Error> {
             )),
             v => Err(unsupported(
                 "/swagger",
-                format!("Swagger version \"{v}\"; only Swagger 2.0 and OpenAPI 3.0 documents can be read"),
+                format!("Swagger version \"{v}\"; only Swagger 2.0 and OpenAPI 3.0/3.1 documents can be read"),
             )),
         },
         (Some(other), None) => Err(invalid(
@@ -108,10 +114,7 @@ fn detect_version(value: &Value, document: &str) -> Result<Version, Error> {
             if version == "3.0" || version.starts_with("3.0.") {
                 Ok(Version::OpenApi30)
             } else if version == "3.1" || version.starts_with("3.1.") {
-                Err(unsupported(
-                    "/openapi",
-                    format!("OpenAPI {version}; only OpenAPI 3.0.x and Swagger 2.0 can be read for now"),
-                ))
+                Ok(Version::OpenApi31)
             } else if version.starts_with('2') {
                 Err(invalid(
                     "/openapi",
@@ -120,7 +123,7 @@ fn detect_version(value: &Value, document: &str) -> Result<Version, Error> {
             } else {
                 Err(unsupported(
                     "/openapi",
-                    format!("OpenAPI version \"{version}\"; only OpenAPI 3.0.x and Swagger 2.0 can be read"),
+                    format!("OpenAPI version \"{version}\"; only OpenAPI 3.0.x, 3.1.x and Swagger 2.0 can be read"),
                 ))
             }
         }
@@ -133,7 +136,7 @@ fn detect_version(value: &Value, document: &str) -> Result<Version, Error> {
         )),
         (None, None) if root.contains_key("swaggerVersion") => Err(unsupported(
             "/swaggerVersion",
-            "Swagger 1.x resource listings; only Swagger 2.0 and OpenAPI 3.0 documents can be read".into(),
+            "Swagger 1.x resource listings; only Swagger 2.0 and OpenAPI 3.0/3.1 documents can be read".into(),
         )),
         (None, None) => {
             const SHOWN_KEYS: usize = 8;
@@ -149,7 +152,7 @@ fn detect_version(value: &Value, document: &str) -> Result<Version, Error> {
             Err(invalid(
                 "",
                 format!(
-                    "not a Swagger/OpenAPI document: expected a `swagger: \"2.0\"` or `openapi: \"3.0.x\"` field at the top level, found {found}"
+                    "not a Swagger/OpenAPI document: expected a `swagger: \"2.0\"` or `openapi: \"3.x.y\"` field at the top level, found {found}"
                 ),
             ))
         }

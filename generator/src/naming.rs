@@ -18,11 +18,12 @@ const KEYWORDS: &[&str] = &[
 
 /// Breaks a spec string into ASCII alphanumeric words; everything else separates words.
 ///
-/// Non-ASCII letters are dropped rather than kept, because non-ASCII identifiers draw lints
-/// and are hard to type; the wire name is kept by serde anyway.
+/// Non-ASCII letters are transliterated (`Ünïcode` → `Unicode`) rather than kept, because
+/// non-ASCII identifiers draw lints and are hard to type; serde keeps the wire name anyway.
 fn words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for ch in raw.chars() {
+    let ascii = deunicode::deunicode_with_tofu(raw, " ");
+    let mut out = String::with_capacity(ascii.len());
+    for ch in ascii.chars() {
         if ch.is_ascii_alphanumeric() {
             out.push(ch);
         } else if !out.ends_with(' ') {
@@ -50,12 +51,13 @@ pub fn snake(raw: &str) -> String {
 /// `UpperCamelCase` name for a type or variant; never empty, never a keyword.
 pub fn camel(raw: &str) -> String {
     let cased = words(raw).to_upper_camel_case();
-    let ident = match cased.chars().next() {
+    match cased.chars().next() {
         None => "Value".to_owned(),
         Some(first) if first.is_ascii_digit() => format!("N{cased}"),
+        // The one keyword in camel case; a trailing `_` would not be camel case.
+        Some(_) if cased == "Self" => "SelfType".to_owned(),
         Some(_) => cased,
-    };
-    escape_keyword(ident)
+    }
 }
 
 /// Hands out unique names within one scope (a module, a struct, an argument list).
@@ -78,14 +80,11 @@ impl Namespace {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        // Types read best as `Id2`; snake names and names ending in a digit need the `_`.
-        let glue = if wanted.starts_with(|c: char| c.is_ascii_uppercase())
-            && !wanted.ends_with(|c: char| c.is_ascii_digit())
-        {
-            ""
-        } else {
-            "_"
-        };
+        // Types read best as `Id2`; snake names and names ending in a digit need the `_`,
+        // and names already ending in `_` (escaped keywords) have one.
+        let camel =
+            wanted.starts_with(|c: char| c.is_ascii_uppercase()) && !wanted.ends_with(|c: char| c.is_ascii_digit());
+        let glue = if camel || wanted.ends_with('_') { "" } else { "_" };
         (2usize..)
             .map(|counter| format!("{wanted}{glue}{counter}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -155,13 +154,15 @@ mod tests {
         assert_eq!(snake("---"), "value");
         assert_eq!(snake("maxContentLength"), "max_content_length");
         assert_eq!(snake("SystemNote"), "system_note");
+        assert_eq!(snake("Ünïcode"), "unicode");
+        assert_eq!(snake("über"), "uber");
     }
 
     #[test]
     fn camel_handles_brackets_and_keywords() {
         assert_eq!(camel("List[Foo]"), "ListFoo");
         assert_eq!(camel("Dictionary[String,Object]"), "DictionaryStringObject");
-        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(camel("Self"), "SelfType");
         assert_eq!(camel("2fa"), "N2fa");
     }
 
@@ -194,5 +195,7 @@ mod tests {
         assert_eq!(scope.claim("v1".into()), "v1_2");
         assert_eq!(scope.claim("Id".into()), "Id");
         assert_eq!(scope.claim("Id".into()), "Id2");
+        assert_eq!(scope.claim("self_".into()), "self_");
+        assert_eq!(scope.claim("self_".into()), "self_2");
     }
 }

@@ -52,12 +52,18 @@ impl std::fmt::Display for Change {
 #[non_exhaustive]
 pub enum OutputError {
     /// A file system operation failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
+        /// What the operating system said (in the message, so not repeated as a source).
+        error: io::Error,
+    },
+    /// A generated file's path runs through a symbolic link, which could lead outside the folder.
+    #[error("{} is a symbolic link; the generator writes only inside the crate folder", path.display())]
+    Symlink {
+        /// The link.
+        path: PathBuf,
     },
     /// A generated file would replace a file the generator did not write.
     #[error(
@@ -80,7 +86,7 @@ pub enum OutputError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_owned(), source }
+    move |error| OutputError::Io { path: path.to_owned(), error }
 }
 
 /// What writing `files` into `dir` would change, without changing anything.
@@ -92,6 +98,7 @@ pub fn plan(dir: &Path, files: &FileSet) -> Result<Vec<Change>, OutputError> {
     let owned = owned_files(dir)?;
     let mut changes = Vec::new();
     for (relative, contents) in files.iter() {
+        refuse_links(dir, relative)?;
         let path = dir.join(relative);
         match fs::read(&path) {
             // Identical content needs no write; a file not yet ours is adopted, as nothing is lost.
@@ -99,11 +106,15 @@ pub fn plan(dir: &Path, files: &FileSet) -> Result<Vec<Change>, OutputError> {
             Ok(_) if owned.contains(relative) => changes.push(Change::Modified(relative.to_owned())),
             Ok(_) => return Err(OutputError::NotOurs { path }),
             Err(error) if error.kind() == io::ErrorKind::NotFound => changes.push(Change::Added(relative.to_owned())),
-            Err(source) => return Err(OutputError::Io { path, source }),
+            Err(error) => return Err(OutputError::Io { path, error }),
         }
     }
     for relative in &owned {
-        if files.get(relative).is_none() && dir.join(relative).exists() {
+        // Only regular files are ever removed: a manifest line naming a folder or a link
+        // (hand-edited, say) must not take a user's files with it.
+        let is_file = fs::symlink_metadata(dir.join(relative)).is_ok_and(|meta| meta.file_type().is_file());
+        if files.get(relative).is_none() && is_file {
+            refuse_links(dir, relative)?;
             changes.push(Change::Removed(relative.clone()));
         }
     }
@@ -130,7 +141,7 @@ pub fn write(dir: &Path, files: &FileSet) -> Result<Vec<Change>, OutputError> {
     if backup.exists() {
         return Err(OutputError::Io {
             path: backup,
-            source: io::Error::other("a previous run was interrupted; restore or delete this folder first"),
+            error: io::Error::other("a previous run was interrupted; restore or delete this folder first"),
         });
     }
 
@@ -145,6 +156,21 @@ pub fn write(dir: &Path, files: &FileSet) -> Result<Vec<Change>, OutputError> {
         }
     }
     Ok(changes)
+}
+
+/// Refuses a path whose folders (or the file itself) inside `dir` are symbolic links.
+fn refuse_links(dir: &Path, relative: &str) -> Result<(), OutputError> {
+    let mut current = dir.to_path_buf();
+    for part in Path::new(relative).components() {
+        current.push(part);
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => return Err(OutputError::Symlink { path: current }),
+            Ok(_) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(OutputError::Io { path: current, error }),
+        }
+    }
+    Ok(())
 }
 
 /// Writes every added or modified file in full under `staging`.
@@ -203,9 +229,7 @@ fn move_file(from: &Path, to: &Path) -> Result<(), OutputError> {
 
 fn remove_dir_if_exists(path: &Path) -> Result<(), OutputError> {
     match fs::remove_dir_all(path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => {
-            Err(OutputError::Io { path: path.to_owned(), source: error })
-        }
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(OutputError::Io { path: path.to_owned(), error }),
         _ => Ok(()),
     }
 }
@@ -227,7 +251,7 @@ fn owned_files(dir: &Path) -> Result<BTreeSet<String>, OutputError> {
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
-        Err(source) => return Err(OutputError::Io { path, source }),
+        Err(error) => return Err(OutputError::Io { path, error }),
     };
     let mut owned = BTreeSet::new();
     for entry in text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')) {

@@ -1,5 +1,7 @@
-//! Loading documents: Swagger 2.0 lowered to OpenAPI 3.0 without loss, OpenAPI 3.0 read as is,
-//! and errors that name the place in the document.
+//! Loading documents: Swagger 2.0 and OpenAPI 3.1 lowered to OpenAPI 3.0, OpenAPI 3.0 read as
+//! is, and errors that name the place in the document.
+
+use std::io::Read as _;
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SecurityScheme};
 use serde_json::{Value, json};
@@ -7,6 +9,7 @@ use trackit_codegen::load::load;
 
 const TRACKIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/sim/fixtures/swagger.json");
 const FEATURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/features.swagger.yaml");
+const FEATURES_31: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/features.openapi31.yaml");
 
 fn read(path: &str) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|error| panic!("{path}: {error}"))
@@ -268,6 +271,251 @@ fn responses_follow_produces_with_headers_and_examples() {
     assert_eq!(at(&doc, "/paths/~1pets~1{id}/get/servers"), &json!([{"url": "https://api.example.com:8443/v1"}]));
 }
 
+// --- A hand-made OpenAPI 3.1 document, in YAML ----------------------------------------------
+
+fn features_31() -> Value {
+    load_json(&read(FEATURES_31), "features.openapi31.yaml")
+}
+
+#[test]
+fn openapi_3_1_document_level_is_lowered() {
+    let doc = features_31();
+    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["x-jsonSchemaDialect"], "https://spec.openapis.org/oas/3.1/dialect/base");
+    assert_eq!(doc["x-document-extension"], "kept");
+    assert_eq!(
+        (doc["info"].get("summary"), doc["info"]["x-summary"].as_str()),
+        (None, Some("A hand-made OpenAPI 3.1 document"))
+    );
+    assert_eq!(doc["info"]["license"], json!({"name": "Apache 2.0", "x-identifier": "Apache-2.0"}));
+    assert_eq!(doc["servers"], json!([{"url": "https://api.example.com/v1"}]));
+    assert_eq!(load_ok(&read(FEATURES_31), "features.openapi31.yaml").operations().count(), 4);
+
+    // A path item reference is inlined; the referencing item's own members win.
+    let pets = at(&doc, "/paths/~1pets");
+    assert_eq!(pets.get("$ref"), None);
+    assert_eq!(pets["summary"], "All pets");
+    assert_eq!(pets["description"], "Said here, over the referenced item's");
+    assert_eq!(pets["get"]["operationId"], "listPets");
+    assert_eq!(at(&doc, "/components/x-pathItems/Pets/get/operationId"), "listPets");
+
+    // References keep only `$ref`; an operation without `responses` gets empty ones.
+    let item = at(&doc, "/paths/~1pets~1{id}");
+    assert_eq!(item["parameters"][0], json!({"$ref": "#/components/parameters/Id"}));
+    assert_eq!(item["get"]["responses"]["200"], json!({"$ref": "#/components/responses/PetReply"}));
+    assert_eq!(item["put"]["requestBody"], json!({"$ref": "#/components/requestBodies/PetBody"}));
+    assert_eq!(item["delete"]["responses"], json!({}));
+    assert_eq!(item["put"]["callbacks"]["onStored"]["{$request.body#/callbackUrl}"]["get"]["operationId"], "listPets");
+
+    assert_eq!(
+        at(&doc, "/x-webhooks/newPet/post/requestBody/content/application~1json/schema"),
+        &json!({"$ref": "#/components/schemas/Pet"})
+    );
+    let components = at(&doc, "/components");
+    let schemes: Vec<&str> =
+        components["securitySchemes"].as_object().expect("schemes").keys().map(String::as_str).collect();
+    assert_eq!(schemes, ["key"]);
+    assert_eq!(components["x-mutualTLS"]["tls"]["description"], "Client certificates");
+    assert_eq!(
+        components["parameters"]["Id"]["schema"],
+        json!({"type": "string", "example": "rex-1", "x-examples": ["rex-1"]})
+    );
+    assert_eq!(
+        components["requestBodies"]["PetBody"]["content"]["application/octet-stream"]["schema"],
+        json!({"type": "string", "x-contentMediaType": "image/png", "format": "binary"})
+    );
+}
+
+#[test]
+fn openapi_3_1_schema_keywords_are_lowered() {
+    let doc = features_31();
+    let names: Vec<&str> =
+        at(&doc, "/components/schemas").as_object().expect("schemas").keys().map(String::as_str).collect();
+    assert_eq!(names, ["Pet", "Owner", "Pet.Tag", "Owner.Address", "Owner.Broken"], "`$defs` become component schemas");
+    let owner = at(&doc, "/components/schemas/Owner");
+    assert_eq!(owner.get("definitions"), None);
+    assert_eq!(owner["properties"]["address"], json!({"$ref": "#/components/schemas/Owner.Address"}));
+    assert_eq!(
+        at(&doc, "/components/schemas/Owner.Address/properties/city"),
+        &json!({"nullable": true, "type": "string"})
+    );
+    assert_starts_with(
+        at(&doc, "/components/schemas/Owner.Broken/x-unreadable").as_str().unwrap_or_default(),
+        "features.openapi31.yaml#/components/schemas/Owner/definitions/Broken/type: `type` must be a string",
+    );
+    let pet = at(&doc, "/components/schemas/Pet");
+    assert_eq!(pet.get("$defs"), None);
+    assert_eq!(pet["x-$id"], "https://example.com/schemas/pet");
+    assert_eq!(pet["x-$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(at(&doc, "/components/schemas/Pet.Tag/properties/label/type"), "string");
+    assert_eq!(at(&doc, "/components/schemas/Pet.Tag/x-$anchor"), "tag-anchor");
+    let property = |name: &str| at(pet, &format!("/properties/{name}")).clone();
+
+    // Type lists and `null`.
+    assert_eq!(property("nickname"), json!({"nullable": true, "type": "string"}));
+    assert_eq!(property("nothing"), json!({"nullable": true}));
+    assert_eq!(
+        at(&doc, "/components/x-pathItems/Pets/get/parameters/0/schema"),
+        &json!({"maximum": 100, "minimum": 0, "exclusiveMinimum": true, "nullable": true, "type": "integer"})
+    );
+    assert_eq!(
+        property("idOrName"),
+        json!({"description": "An id or a name", "nullable": true, "anyOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "integer", "format": "int64", "minimum": 1},
+        ]})
+    );
+    assert_eq!(property("mixed"), json!({"type": "string", "enum": ["a", "b"]}), "no integer is listed");
+
+    // Keywords 3.0 says differently.
+    assert_eq!(property("name"), json!({"type": "string", "example": "Rex", "x-examples": ["Rex", "Fido"]}));
+    assert_eq!(
+        property("age"),
+        json!({"type": "integer", "minimum": 5, "maximum": 30, "exclusiveMaximum": true}),
+        "the inclusive minimum is the stricter"
+    );
+    assert_eq!(property("kind"), json!({"enum": ["dog"]}));
+    assert_eq!(property("color"), json!({"enum": ["brown", null], "nullable": true}));
+    assert_eq!(
+        property("photo"),
+        json!({"type": "string", "x-contentEncoding": "base64", "x-contentMediaType": "image/png", "format": "byte"})
+    );
+
+    // References: bare when the siblings only document, else `allOf` with the siblings kept.
+    assert_eq!(property("owner"), json!({"$ref": "#/components/schemas/Owner"}));
+    assert_eq!(
+        property("guardian"),
+        json!({"readOnly": true, "description": "Kept with the reference", "allOf": [{"$ref": "#/components/schemas/Owner"}]})
+    );
+    assert_eq!(property("tag"), json!({"$ref": "#/components/schemas/Pet.Tag"}), "resolved against `$id`");
+    assert_eq!(property("tagByAnchor"), json!({"$ref": "#/components/schemas/Pet.Tag"}));
+
+    // `null` choices.
+    assert_eq!(property("maybeOwner"), json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Owner"}]}));
+    assert_eq!(
+        property("maybeDate"),
+        json!({"description": "When, if ever", "type": "string", "format": "date-time", "nullable": true})
+    );
+    assert_eq!(
+        property("choice"),
+        json!({"oneOf": [{"$ref": "#/components/schemas/Owner"}, {"type": "integer"}], "nullable": true})
+    );
+
+    // Tuples, patterns and what 3.0 cannot say.
+    assert_eq!(
+        property("point"),
+        json!({"type": "array", "maxItems": 2, "items": {"type": "number"}, "x-prefixItems": [{"type": "number"}, {"type": "number"}]})
+    );
+    assert_eq!(property("pair")["items"], json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+    let labels = property("labels");
+    assert_eq!(labels["additionalProperties"], json!({"type": "string"}));
+    assert_eq!(labels["x-patternProperties"], json!({"^x-": {"type": "string"}}));
+    let conditional = property("conditional");
+    assert_eq!(conditional["x-if"]["properties"]["kind"]["const"], "cat");
+    assert_eq!(conditional["x-dependentRequired"], json!({"a": ["b"]}));
+    assert_eq!(conditional["x-unevaluatedProperties"], false);
+    assert_eq!(conditional.get("if"), None);
+    assert_eq!(property("anything"), json!({}));
+}
+
+/// A minimal OpenAPI 3.1 document around `paths` and `components`.
+fn openapi31(paths: Value, components: Value) -> Vec<u8> {
+    let doc =
+        json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths, "components": components});
+    serde_json::to_vec(&doc).expect("JSON serializes")
+}
+
+#[test]
+fn openapi_3_1_without_paths_loads() {
+    let bytes = br#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"A": {"type": ["object", "null"]}}}}"#;
+    let api = load_ok(bytes, "a.json");
+    assert!(api.paths.paths.is_empty());
+    assert_eq!(
+        serde_json::to_value(&api.components.expect("components").schemas["A"]).expect("JSON"),
+        json!({"type": "object", "nullable": true})
+    );
+}
+
+#[test]
+fn openapi_3_1_errors_name_the_place() {
+    let schemas = |schema: Value| {
+        openapi31(json!({}), json!({"schemas": {"A": {"type": "object", "properties": {"b": schema}}}}))
+    };
+    for (schema, expected) in [
+        (
+            json!({"type": ["string", 7]}),
+            "doc.json#/components/schemas/A/properties/b/type/1: a type must be a string, found the number 7",
+        ),
+        (json!({"type": []}), "doc.json#/components/schemas/A/properties/b/type: `type` lists no type"),
+        (
+            json!({"type": "number", "exclusiveMinimum": "0"}),
+            "doc.json#/components/schemas/A/properties/b/exclusiveMinimum: `exclusiveMinimum` must be a number",
+        ),
+        (
+            json!({"type": "string", "examples": "Rex"}),
+            "doc.json#/components/schemas/A/properties/b/examples: a schema's `examples` must be an array",
+        ),
+        (
+            json!({"type": "array", "prefixItems": {}}),
+            "doc.json#/components/schemas/A/properties/b/prefixItems: `prefixItems` must be an array",
+        ),
+        (
+            json!({"type": ["string", "integer"], "maxLength": "ten"}),
+            "doc.json#/components/schemas/A/properties/b/maxLength: invalid type",
+        ),
+        (
+            json!({"anyOf": [{"type": "null"}, {"type": "string", "maxLength": "ten"}]}),
+            "doc.json#/components/schemas/A/properties/b/anyOf/1/maxLength: invalid type",
+        ),
+        (
+            json!({"$ref": "#/components/schemas/B", "description": "d"}),
+            "doc.json#/components/schemas/A/properties/b/$ref: reference `#/components/schemas/B` names nothing in this document",
+        ),
+        (
+            json!({"$ref": "#nowhere"}),
+            "doc.json#/components/schemas/A/properties/b/$ref: reference `#nowhere` names nothing",
+        ),
+        (
+            json!({"$ref": "other.json#/A"}),
+            "doc.json#/components/schemas/A/properties/b/$ref: not supported: reference `other.json#/A` to another document",
+        ),
+        (
+            json!(7),
+            "doc.json#/components/schemas/A/properties/b: a schema must be an object or a boolean, found the number 7",
+        ),
+        (
+            json!({"$defs": {"C": {"type": "string", "minLength": -1}}}),
+            "doc.json#/components/schemas/A/properties/b/$defs/C/minLength: invalid value",
+        ),
+    ] {
+        assert_starts_with(&error_of(schemas(schema)), expected);
+    }
+
+    let path_items = json!({"pathItems": {"P": {"get": {"responses": {"200": {"description": 7}}}}}});
+    assert_starts_with(
+        &error_of(openapi31(json!({"/a": {"$ref": "#/components/pathItems/P"}}), path_items)),
+        "doc.json#/components/pathItems/P/get/responses/200/description: invalid type",
+    );
+    assert_starts_with(
+        &error_of(openapi31(json!({"/a": {"$ref": "#/paths/~1b"}, "/b": {"$ref": "#/paths/~1a"}}), json!({}))),
+        "doc.json#/paths/~1a/$ref: path item reference `#/paths/~1b` leads back to itself",
+    );
+    let paths = json!({"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/Nope", "description": "d"}]}}});
+    assert_starts_with(
+        &error_of(openapi31(paths, json!({}))),
+        "doc.json#/paths/~1a/get/parameters/0/$ref: reference `#/components/parameters/Nope` names nothing",
+    );
+    let paths = json!({"/a": {"get": {"parameters": [{"name": "q", "in": "body"}]}}});
+    assert_starts_with(
+        &error_of(openapi31(paths, json!({}))),
+        "doc.json#/paths/~1a/get/parameters/0/in: unknown variant `body`",
+    );
+    assert_starts_with(
+        &error_of(r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "webhooks": []}"#),
+        "doc.json#/webhooks: `webhooks` must be an object",
+    );
+}
+
 // --- Other inputs that load -------------------------------------------------------------------
 
 #[test]
@@ -393,10 +641,10 @@ fn a_wrongly_typed_keyword_is_named_by_its_pointer() {
 }
 
 #[test]
-fn versions_other_than_2_0_and_3_0_are_refused() {
+fn versions_other_than_2_0_3_0_and_3_1_are_refused() {
     assert_starts_with(
-        &error_of(r#"{"openapi": "3.1.0", "info": {}, "paths": {}}"#),
-        "doc.json#/openapi: not supported: OpenAPI 3.1.0",
+        &error_of(r#"{"openapi": "3.2.0", "info": {}, "paths": {}}"#),
+        "doc.json#/openapi: not supported: OpenAPI version \"3.2.0\"",
     );
     assert_starts_with(&error_of(r#"{"swagger": "1.2"}"#), "doc.json#/swagger: not supported: Swagger version \"1.2\"");
     assert_starts_with(
@@ -464,10 +712,14 @@ fn deeply_nested_schemas_load_or_fail_at_the_right_place() {
         }
         let swagger2 = swagger(json!({}), json!({"Deep": schema}));
         let openapi3 = json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"Deep": schema}}});
+        let mut openapi31 = openapi3.clone();
+        openapi31["openapi"] = json!("3.1.0");
         let deep_place = "/additionalProperties".repeat(DEPTH);
-        for (bytes, schema_at) in
-            [(swagger2, "/definitions/Deep"), (openapi3.to_string().into_bytes(), "/components/schemas/Deep")]
-        {
+        for (bytes, schema_at) in [
+            (swagger2, "/definitions/Deep"),
+            (openapi3.to_string().into_bytes(), "/components/schemas/Deep"),
+            (openapi31.to_string().into_bytes(), "/components/schemas/Deep"),
+        ] {
             match load(&bytes, "deep.json") {
                 Ok(_) => assert!(!wrong),
                 Err(error) => assert!(
@@ -479,6 +731,24 @@ fn deeply_nested_schemas_load_or_fail_at_the_right_place() {
     }
 }
 
+/// Lowering copies some 3.1 keywords into extensions: nested, they must not double per level.
+#[test]
+fn nested_tuples_and_patterns_stay_linear() {
+    // Two levels of JSON per level of schema, below the parsers' 128.
+    const DEPTH: usize = 60;
+    let mut schema = json!({"type": "string"});
+    for level in 0..DEPTH {
+        schema = if level % 2 == 0 {
+            json!({"type": ["array", "null"], "prefixItems": [schema]})
+        } else {
+            json!({"type": "object", "patternProperties": {"^a": schema}})
+        };
+    }
+    let bytes = openapi31(json!({}), json!({"schemas": {"Deep": schema}}));
+    let lowered = serde_json::to_vec(&load_ok(&bytes, "deep.json")).expect("serializes");
+    assert!(lowered.len() < bytes.len() * DEPTH, "{} bytes from {}", lowered.len(), bytes.len());
+}
+
 #[test]
 fn invalid_utf8_reports_its_position() {
     assert_eq!(
@@ -487,24 +757,29 @@ fn invalid_utf8_reports_its_position() {
     );
 }
 
-/// Every node of the hand-made document replaced by values of the wrong kind, or removed: the
+/// Every node of the hand-made documents replaced by values of the wrong kind, or removed: the
 /// loader may refuse each, but never panic.
 #[test]
 fn damaged_documents_never_panic() {
-    let yaml: serde_yaml::Value = serde_yaml::from_slice(&read(FEATURES)).expect("fixture is YAML");
-    let original = serde_json::to_value(yaml).expect("YAML as JSON");
-    let mut pointers = Vec::new();
-    collect_pointers(&original, String::new(), &mut pointers);
-    let mut loaded = 0;
-    for pointer in &pointers {
-        for replacement in [Value::Null, json!([1]), json!({"$ref": "#/definitions/Pet"}), Value::String("file".into())]
-        {
-            let mut damaged = original.clone();
-            *damaged.pointer_mut(pointer).expect("pointer from the walk") = replacement;
-            loaded += usize::from(load(&serde_json::to_vec(&damaged).expect("serializes"), "damaged").is_ok());
+    for (fixture, reference) in [(FEATURES, "#/definitions/Pet"), (FEATURES_31, "#/components/schemas/Pet")] {
+        let yaml: serde_yaml::Value = serde_yaml::from_slice(&read(fixture)).expect("fixture is YAML");
+        let original = serde_json::to_value(yaml).expect("YAML as JSON");
+        let mut pointers = Vec::new();
+        collect_pointers(&original, String::new(), &mut pointers);
+        let mut loaded = 0;
+        for pointer in &pointers {
+            for replacement in [Value::Null, json!([1]), json!({"$ref": reference}), Value::String("file".into())] {
+                let mut damaged = original.clone();
+                *damaged.pointer_mut(pointer).expect("pointer from the walk") = replacement;
+                loaded += usize::from(load(&serde_json::to_vec(&damaged).expect("serializes"), "damaged").is_ok());
+            }
         }
+        assert!(
+            loaded > 0 && pointers.len() > 200,
+            "{fixture}: {loaded} of {} damaged documents loaded",
+            pointers.len() * 4
+        );
     }
-    assert!(loaded > 0 && pointers.len() > 200, "{loaded} of {} damaged documents loaded", pointers.len() * 4);
 }
 
 fn collect_pointers(value: &Value, at: String, into: &mut Vec<String>) {
@@ -524,9 +799,9 @@ fn collect_pointers(value: &Value, at: String, into: &mut Vec<String>) {
 
 // --- Public specifications ------------------------------------------------------------------
 
-/// Loads every uncompressed Swagger 2.0 / OpenAPI 3.0 specification of the shared corpus, when
-/// it is on this machine, prints which fail and why, and compares the operation and schema
-/// counts with the corpus manifest. (Compressed ones are skipped: no gzip reader is at hand.)
+/// Loads every Swagger 2.0 / OpenAPI 3.0 / OpenAPI 3.1 specification of the shared corpus
+/// (gzipped ones too), when it is on this machine, prints which fail and why, and compares the
+/// operation and schema counts with the corpus manifest. Every 3.1 one must load.
 #[test]
 fn corpus_specifications_load() {
     // `shared/` sits beside the checkout, on developers' machines and in CI alike.
@@ -542,8 +817,8 @@ fn corpus_specifications_load() {
         .filter_map(|line| {
             let columns: Vec<&str> = line.split('\t').collect();
             let &[file, _source, version, _bytes, operations, schemas] = columns.as_slice() else { return None };
-            let readable = version == "2.0" || version.starts_with("3.0");
-            (readable && !file.ends_with(".gz")).then_some((file, operations, schemas))
+            let readable = version == "2.0" || version.starts_with("3.0") || version.starts_with("3.1");
+            readable.then_some((file, operations, schemas))
         })
         .collect();
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(4);
@@ -565,28 +840,66 @@ fn corpus_specifications_load() {
     });
     let failures: Vec<&String> = outcomes.iter().filter_map(|outcome| outcome.as_ref().err()).collect();
     eprintln!(
-        "corpus: {} of {} Swagger 2.0 / OpenAPI 3.0 specifications load",
+        "corpus: {} of {} Swagger 2.0 / OpenAPI 3.0 / OpenAPI 3.1 specifications load",
         specs.len() - failures.len(),
         specs.len()
     );
+    let openapi31 = specs.iter().filter(|(file, ..)| file.starts_with("oa31_")).count();
+    eprintln!("corpus: {openapi31} of them OpenAPI 3.1");
     for failure in &failures {
         eprintln!("  {}", failure.chars().take(300).collect::<String>());
     }
     assert!(!specs.is_empty());
     assert!(failures.len() * 10 <= specs.len(), "{} of {} failed", failures.len(), specs.len());
     assert!(failures.iter().all(|failure| !failure.contains("count")), "lowering lost operations or schemas");
+    assert!(openapi31 >= 13, "the corpus holds {openapi31} OpenAPI 3.1 specifications");
+    assert!(failures.iter().all(|failure| !failure.starts_with("oa31_")), "every OpenAPI 3.1 specification loads");
 }
 
 /// Loads one corpus file and compares its counts with the manifest's.
 fn load_counted(corpus: &std::path::Path, (file, operations, schemas): (&str, &str, &str)) -> Result<(), String> {
-    let api = load(&read(&corpus.join(file).to_string_lossy()), file).map_err(|error| error.to_string())?;
+    let mut bytes = read(&corpus.join(file).to_string_lossy());
+    if file.ends_with(".gz") {
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut unpacked)
+            .map_err(|error| format!("{file}: cannot gunzip: {error}"))?;
+        bytes = unpacked;
+    }
+    let api = load(&bytes, file).map_err(|error| error.to_string())?;
+    // OpenAPI 3.1 schemas' own definitions become component schemas too.
+    let hoisted = if file.starts_with("oa31_") {
+        let source: Value = serde_json::from_slice(&bytes).map_err(|error| format!("{file}: {error}"))?;
+        source.pointer("/components/schemas").map_or(0, nested_definitions)
+    } else {
+        0
+    };
     let counted = (
         api.operations().count().to_string(),
-        api.components.map_or(0, |components| components.schemas.len()).to_string(),
+        api.components.map_or(0, |components| components.schemas.len() - hoisted).to_string(),
     );
     if counted == (operations.to_owned(), schemas.to_owned()) {
         Ok(())
     } else {
         Err(format!("{file}: operation and schema count {counted:?}, manifest says ({operations}, {schemas})"))
+    }
+}
+
+/// How many `$defs` / `definitions` entries lie inside `value`, at any depth.
+fn nested_definitions(value: &Value) -> usize {
+    match value {
+        Value::Object(object) => object
+            .iter()
+            .map(|(key, member)| match member {
+                Value::Object(entries) if key == "$defs" || key == "definitions" => {
+                    entries.len() + entries.values().map(nested_definitions).sum::<usize>()
+                }
+                // Property names are no keywords.
+                Value::Object(properties) if key == "properties" => properties.values().map(nested_definitions).sum(),
+                _ => nested_definitions(member),
+            })
+            .sum(),
+        Value::Array(items) => items.iter().map(nested_definitions).sum(),
+        _ => 0,
     }
 }

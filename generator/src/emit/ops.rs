@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, Scope, docs, ident, type_tokens};
-use crate::ir::{ListStyle, Operation, Param, ParamLocation, TagGroup, TypeRef};
+use crate::ir::{BodyEncoding, ListStyle, ObjectStyle, Operation, Param, ParamLocation, ReplyKind, TagGroup, TypeRef};
 
 pub(super) fn api_mod_rs(context: &Context<'_>) -> TokenStream {
     let module_docs = docs::inner(&[
@@ -17,7 +17,7 @@ pub(super) fn api_mod_rs(context: &Context<'_>) -> TokenStream {
     ]);
     let modules = context.api.tags.iter().map(|group| {
         let module = ident(&group.module);
-        let doc = format!(" Operations tagged `{}`.", group.tag.replace('`', "'"));
+        let doc = format!(" Operations tagged {}.", docs::code(&group.tag));
         quote! {
             #[doc = #doc]
             pub mod #module;
@@ -37,13 +37,17 @@ pub(super) fn api_mod_rs(context: &Context<'_>) -> TokenStream {
 
 pub(super) fn tag_rs(group: &TagGroup) -> TokenStream {
     let struct_name = ident(&group.struct_name);
-    let mut paragraphs = vec![format!("Operations tagged `{}`.", group.tag.replace('`', "'"))];
+    let mut paragraphs = vec![format!("Operations tagged {}.", docs::code(&group.tag))];
     if let Some(description) = &group.description {
         paragraphs.push(docs::sanitize(description));
     }
     let module_docs = docs::inner(&paragraphs);
-    let struct_doc = docs::outer(&paragraphs);
-    let accessor_doc = format!(" Wraps a client; the usual way in is `Client::{}`.", group.module);
+    let struct_doc = docs::outer(&[format!(
+        "The calls of the operations tagged {}; reach it with `Client::{}`.",
+        docs::code(&group.tag),
+        group.module
+    )]);
+    let accessor_doc = " Wraps a runtime client (for use without the generated `Client`).".to_owned();
     let uses_types = group.operations.iter().any(mentions_named_type);
     let types_import = if uses_types {
         quote! { use crate::{Error, types}; }
@@ -92,6 +96,9 @@ fn call(operation: &Operation) -> TokenStream {
     let name = ident(&operation.rust_name);
     let doc = docs::outer(&call_docs(operation));
     let deprecated = operation.deprecated.then(|| quote! { #[deprecated] });
+    // Arguments mirror the document's parameters one to one, however many there are.
+    let argument_count = operation.params.len() + usize::from(operation.body.is_some());
+    let many_arguments = (argument_count > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
 
     let arguments = operation.params.iter().map(|param| {
         let name = ident(&param.rust_name);
@@ -100,7 +107,10 @@ fn call(operation: &Operation) -> TokenStream {
     });
     let body_argument = operation.body.as_ref().map(|body| {
         let name = ident(&body.rust_name);
-        let inner = type_tokens(&body.ty, Scope::Api);
+        let inner = match body.ty {
+            TypeRef::Bytes => quote! { [u8] },
+            _ => type_tokens(&body.ty, Scope::Api),
+        };
         if body.required {
             quote! { #name: &#inner }
         } else {
@@ -115,22 +125,33 @@ fn call(operation: &Operation) -> TokenStream {
     let parameters = operation.params.iter().map(add_param);
     let body = operation.body.as_ref().map(|body| {
         let name = ident(&body.rust_name);
-        if body.required {
-            quote! { .json_body(#name)? }
-        } else {
-            quote! { .json_body_opt(#name)? }
+        match (&body.encoding, body.required) {
+            (BodyEncoding::Json, true) => quote! { .json_body(#name)? },
+            (BodyEncoding::Json, false) => quote! { .json_body_opt(#name)? },
+            (BodyEncoding::Form, true) => quote! { .form_body(#name)? },
+            (BodyEncoding::Form, false) => quote! { .form_body_opt(#name)? },
+            (BodyEncoding::Multipart, true) => quote! { .multipart_body(#name)? },
+            (BodyEncoding::Multipart, false) => quote! { .multipart_body_opt(#name)? },
+            (BodyEncoding::Raw(media_type), true) => quote! { .raw_body(#media_type, #name) },
+            (BodyEncoding::Raw(media_type), false) => quote! { .raw_body_opt(#media_type, #name) },
         }
     });
     let response = type_tokens(&operation.response, Scope::Api);
+    let execute = match operation.reply {
+        ReplyKind::Json => quote! { execute },
+        ReplyKind::Text => quote! { execute_text },
+        ReplyKind::Bytes => quote! { execute_bytes },
+    };
 
     quote! {
         #doc
         #deprecated
+        #many_arguments
         pub async fn #name(&self, #(#arguments),*) -> Result<#response, Error> {
             let call = Call::new(#operation_id, Method::#method, #path)
                 #(#parameters)*
                 #body;
-            self.client.execute(call).await
+            self.client.#execute(call).await
         }
     }
 }
@@ -139,17 +160,16 @@ fn call_docs(operation: &Operation) -> Vec<String> {
     let mut paragraphs = Vec::new();
     match (&operation.summary, &operation.description) {
         (Some(summary), _) => paragraphs.push(docs::sanitize(summary)),
-        (None, None) => paragraphs.push(format!("Calls `{}`.", operation.operation_id.replace('`', "'"))),
+        (None, None) => paragraphs.push(format!("Calls {}.", docs::code(&operation.operation_id))),
         (None, Some(_)) => {}
     }
     if let Some(description) = &operation.description {
         paragraphs.push(docs::sanitize(description));
     }
     paragraphs.push(format!(
-        "`{} {}` (operation `{}`).",
-        operation.method,
-        operation.path.replace('`', "'"),
-        operation.operation_id.replace('`', "'")
+        "{} (operation {}).",
+        docs::code(&format!("{} {}", operation.method, operation.path)),
+        docs::code(&operation.operation_id)
     ));
     let mut arguments: Vec<String> = operation.params.iter().map(param_doc).collect();
     if let Some(body) = &operation.body {
@@ -174,14 +194,15 @@ fn param_doc(param: &Param) -> String {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     };
     if param.rust_name != param.wire_name || param.location != ParamLocation::Path {
-        notes.push(format!("{location} `{}`", param.wire_name.replace('`', "'")));
+        notes.push(format!("{location} {}", docs::code(&param.wire_name)));
     }
     if !param.required {
         notes.push("optional".to_owned());
         if let Some(default) = &param.default {
-            notes.push(format!("server default `{default}`"));
+            notes.push(format!("server default {}", docs::code(&default.to_string())));
         }
     }
     let mut line = format!("- `{}`", param.rust_name);
@@ -207,7 +228,7 @@ fn argument_type(ty: &TypeRef, optional: bool) -> TokenStream {
             let item = type_tokens(item, Scope::Api);
             quote! { &[#item] }
         }
-        TypeRef::Named(_) => {
+        TypeRef::Named(_) | TypeRef::Json | TypeRef::Map(_) => {
             let ty = type_tokens(ty, Scope::Api);
             quote! { &#ty }
         }
@@ -235,6 +256,21 @@ fn add_param(param: &Param) -> TokenStream {
     } else {
         quote! { #name.unwrap_or_default() }
     };
+    if param.structured {
+        let deep = param.object_style == ObjectStyle::Deep;
+        let some = if param.required {
+            quote! { Some(#name) }
+        } else {
+            quote! { #name }
+        };
+        return match param.location {
+            ParamLocation::Query if param.required => quote! { .query_object(#wire, #name, #deep)? },
+            ParamLocation::Query => quote! { .query_object_opt(#wire, #name, #deep)? },
+            ParamLocation::Path => quote! { .path_param_value(#wire, #name)? },
+            ParamLocation::Header => quote! { .header_value(#wire, #some)? },
+            ParamLocation::Cookie => quote! { .cookie_value(#wire, #some)? },
+        };
+    }
     match param.location {
         ParamLocation::Path if is_list => quote! {
             .path_param(#wire, #name.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
@@ -254,5 +290,10 @@ fn add_param(param: &Param) -> TokenStream {
         ParamLocation::Query => quote! { .query_opt(#wire, #name) },
         ParamLocation::Header if param.required => quote! { .header(#wire, #name) },
         ParamLocation::Header => quote! { .header_opt(#wire, #name) },
+        ParamLocation::Cookie if is_list => quote! {
+            .cookie(#wire, #values.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+        },
+        ParamLocation::Cookie if param.required => quote! { .cookie(#wire, #name) },
+        ParamLocation::Cookie => quote! { .cookie_opt(#wire, #name) },
     }
 }

@@ -12,7 +12,9 @@ pub(super) fn types_rs(context: &Context<'_>) -> TokenStream {
         "Request and reply bodies of the API, one type per schema of the document.".to_owned(),
         "Field names follow Rust conventions; serde keeps the names the server uses on the wire.".to_owned(),
     ]);
-    let imports = (!context.api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+    // Aliases need no derives; a file of aliases only must not import what it does not use.
+    let derives_serde = context.api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
+    let imports = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
     let items = context.api.types.iter().map(type_def);
     quote! {
         #module_docs
@@ -29,13 +31,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
     if let Some(description) = &def.description {
         paragraphs.push(docs::sanitize(description));
     }
-    paragraphs.push(format!("Schema `{}` in the document.", def.origin.replace('`', "'")));
+    paragraphs.push(format!("Schema {} in the document.", docs::code(&def.origin)));
     let doc = docs::outer(&paragraphs);
     match &def.kind {
-        TypeKind::Struct(fields) => {
-            let derive_default = fields.iter().all(|field| !is_required_in_rust(field));
-            let default = derive_default.then(|| quote! { Default, });
-            let fields = fields.iter().map(field);
+        TypeKind::Struct(structure) => {
+            let default = structure.default.then(|| quote! { Default, });
+            let fields = structure.fields.iter().map(field);
             quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
@@ -45,6 +46,27 @@ fn type_def(def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Enum(variants) => enumeration(&doc, &name, variants),
+        TypeKind::Union(variants) => {
+            let variants = variants.iter().map(|variant| {
+                let variant_name = ident(&variant.rust_name);
+                let ty = type_tokens(&variant.ty, Scope::Types);
+                let doc = format!(" The value is a `{}`.", variant.rust_name);
+                quote! {
+                    #[doc = #doc]
+                    #variant_name(#ty),
+                }
+            });
+            quote! {
+                #doc
+                ///
+                /// One of several shapes; the first that fits the JSON is taken.
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
         TypeKind::Alias(target) => {
             let target = type_tokens(target, Scope::Types);
             quote! {
@@ -55,23 +77,26 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// A field the caller must set: required by the schema and not already optional.
-fn is_required_in_rust(field: &Field) -> bool {
-    field.required && !matches!(field.ty, TypeRef::Option(_))
-}
-
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let mut paragraphs = Vec::new();
-    if let Some(description) = &field.description {
-        paragraphs.push(docs::sanitize(description));
-    } else {
-        paragraphs.push(format!("The `{}` field.", field.wire_name.replace('`', "'")));
+    // An empty description documents nothing (and `missing_docs` would say so).
+    match field.description.as_deref().map(docs::sanitize).filter(|text| !text.is_empty()) {
+        Some(description) => paragraphs.push(description),
+        None => paragraphs.push(format!("The {} field.", docs::code(&field.wire_name))),
     }
     if field.read_only {
         paragraphs.push("Read-only: set by the server, ignored in requests.".to_owned());
     }
     let doc = docs::outer(&paragraphs);
+    if field.flatten {
+        let ty = type_tokens(&field.ty, Scope::Types);
+        return quote! {
+            #doc
+            #[serde(flatten)]
+            pub #name: #ty,
+        };
+    }
     let rename = (field.rust_name != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote! { rename = #wire, }
@@ -103,7 +128,7 @@ fn enumeration(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant
     let variant_items = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let wire = &variant.wire_name;
-        let variant_doc = format!(" `{}`", wire.replace('`', "'"));
+        let variant_doc = format!(" {}", docs::code(wire));
         quote! {
             #[doc = #variant_doc]
             #[serde(rename = #wire)]

@@ -79,17 +79,25 @@ pub(crate) fn check(kind: Kind, value: &Value) -> Result<(), Failure> {
     let mut pending = vec![(kind, value, String::new())];
     while let Some((kind, node, at)) = pending.pop() {
         let slots = slots(kind, node);
-        let alone = stand_in_children(node, &slots);
-        if let Err(message) = attempt(kind, &alone) {
-            let pointer = format!("{at}{}", blame_member(kind, &alone, &message));
-            return Err(Failure { pointer, message });
-        }
+        check_alone(kind, node, &slots)
+            .map_err(|failure| Failure { pointer: format!("{at}{}", failure.pointer), ..failure })?;
         // Reversed so that the first child in document order is checked first.
         for slot in slots.into_iter().rev() {
             pending.push((slot.kind, slot.value, format!("{at}{}", slot.pointer)));
         }
     }
     Ok(())
+}
+
+/// Checks `value` as `kind` on its own, its typed children replaced by stand-ins: for a caller
+/// that checked the children already, and whose failures must name a member of this node.
+pub(crate) fn check_node(kind: Kind, value: &Value) -> Result<(), Failure> {
+    check_alone(kind, value, &slots(kind, value))
+}
+
+fn check_alone(kind: Kind, node: &Value, slots: &[Slot<'_>]) -> Result<(), Failure> {
+    let alone = stand_in_children(node, slots);
+    attempt(kind, &alone).map_err(|message| Failure { pointer: blame_member(kind, &alone, &message), message })
 }
 
 /// Which member of an object that fails is at fault: the one whose removal makes it read, or

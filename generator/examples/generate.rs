@@ -1,0 +1,24 @@
+//! The generator as a library, from the command line:
+//! `cargo run -p trackit-codegen --example generate -- SPEC OUT_DIR CRATE_NAME RUNTIME_PATH`.
+
+use std::path::Path;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [spec, out, crate_name, runtime] = args.as_slice() else {
+        return Err("usage: generate SPEC OUT_DIR CRATE_NAME RUNTIME_PATH".into());
+    };
+    let bytes = std::fs::read(spec)?;
+    let spec_file_name = Path::new(spec).file_name().map(|name| name.to_string_lossy().into_owned());
+    let settings = trackit_codegen::Settings {
+        crate_name: crate_name.clone(),
+        runtime: trackit_codegen::RuntimeDependency::Path(runtime.clone()),
+        spec_file_name: spec_file_name.unwrap_or_else(|| "openapi.json".into()),
+        ..trackit_codegen::Settings::default()
+    };
+    let files = trackit_codegen::generate(&bytes, spec, &settings)?;
+    for change in trackit_codegen::output::write(Path::new(out), &files)? {
+        println!("{change}");
+    }
+    Ok(())
+}

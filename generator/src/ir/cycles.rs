@@ -1,0 +1,141 @@
+//! Breaks cycles of types that contain each other by value (`Node { parent: Option<Node> }`),
+//! which Rust cannot size, by boxing the fields that close a cycle.
+//!
+//! Types are grouped into strongly connected components of the "contains by value" graph
+//! (lists and maps already own their items on the heap, so they add no edge); a field whose
+//! target lies in its owner's component is boxed. A component made only of aliases
+//! (`A = B`, `B = A`) has no field to box, so those aliases become free-form JSON.
+
+use std::collections::BTreeMap;
+
+use super::{TypeDef, TypeKind, TypeRef};
+
+/// The named type `ty` holds by value, if any.
+fn direct_target(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(name) => Some(name),
+        TypeRef::Option(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+fn edges(def: &TypeDef) -> Vec<&str> {
+    match &def.kind {
+        TypeKind::Struct(structure) => structure.fields.iter().filter_map(|field| direct_target(&field.ty)).collect(),
+        TypeKind::Union(variants) => variants.iter().filter_map(|variant| direct_target(&variant.ty)).collect(),
+        TypeKind::Alias(target) => direct_target(target).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+pub(crate) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
+    let component = components(defs);
+    let same_component = |owner: &str, target: &str| {
+        owner == target || component.get(owner).is_some_and(|id| component.get(target) == Some(id))
+    };
+    let names: Vec<String> = defs.keys().cloned().collect();
+    for name in &names {
+        let Some(def) = defs.get_mut(name) else { continue };
+        match &mut def.kind {
+            TypeKind::Struct(structure) => {
+                for field in &mut structure.fields {
+                    if direct_target(&field.ty).is_some_and(|target| same_component(name, target)) {
+                        field.ty = boxed(std::mem::replace(&mut field.ty, TypeRef::Unit));
+                    }
+                }
+            }
+            TypeKind::Union(variants) => {
+                for variant in variants {
+                    if direct_target(&variant.ty).is_some_and(|target| same_component(name, target)) {
+                        variant.ty = boxed(std::mem::replace(&mut variant.ty, TypeRef::Unit));
+                    }
+                }
+            }
+            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+        }
+    }
+    // Alias-only cycles: nothing to box.
+    let mut members: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (name, id) in &component {
+        members.entry(*id).or_default().push(name.clone());
+    }
+    for group in members.values() {
+        let cyclic = group.len() > 1
+            || group.iter().any(|name| defs.get(name).is_some_and(|def| edges(def).contains(&name.as_str())));
+        let only_aliases =
+            group.iter().all(|name| matches!(defs.get(name).map(|def| &def.kind), Some(TypeKind::Alias(_))));
+        if cyclic && only_aliases {
+            for name in group {
+                if let Some(def) = defs.get_mut(name) {
+                    def.kind = TypeKind::Alias(TypeRef::Json);
+                }
+            }
+        }
+    }
+}
+
+/// `Named` → `Box<Named>`, `Option<Named>` → `Option<Box<Named>>`.
+fn boxed(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Option(inner) => TypeRef::Option(Box::new(boxed(*inner))),
+        other => TypeRef::Boxed(Box::new(other)),
+    }
+}
+
+/// Strongly connected component of every type (Kosaraju, iterative: schema graphs can be deep).
+fn components(defs: &BTreeMap<String, TypeDef>) -> BTreeMap<String, usize> {
+    let names: Vec<&str> = defs.keys().map(String::as_str).collect();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, name)| (*name, i)).collect();
+    let forward: Vec<Vec<usize>> = names
+        .iter()
+        .map(|name| edges(&defs[*name]).iter().filter_map(|target| index.get(target).copied()).collect())
+        .collect();
+    let mut backward = vec![Vec::new(); names.len()];
+    for (from, targets) in forward.iter().enumerate() {
+        for &to in targets {
+            backward[to].push(from);
+        }
+    }
+
+    // First pass: order nodes by finishing time.
+    let mut visited = vec![false; names.len()];
+    let mut order = Vec::with_capacity(names.len());
+    for start in 0..names.len() {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&child) = forward[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[child] {
+                    visited[child] = true;
+                    stack.push((child, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    // Second pass, on the reversed graph in reverse finishing order: each tree is a component.
+    let mut component = vec![usize::MAX; names.len()];
+    let mut next_id = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = next_id;
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &parent in &backward[node] {
+                if component[parent] == usize::MAX {
+                    component[parent] = next_id;
+                    stack.push(parent);
+                }
+            }
+        }
+        next_id += 1;
+    }
+    names.iter().zip(component).map(|(name, id)| ((*name).to_owned(), id)).collect()
+}

@@ -1,7 +1,7 @@
-//! The checked-in `generated/` crate is exactly what the generator makes of its document.
-//! This test never writes: `cargo xtask generate` does.
+//! The checked-in generated crates are exactly what the generator makes of their documents.
+//! These tests never write: the commands they name do.
 
-use trackit_codegen::{Settings, generate, output};
+use trackit_codegen::{RuntimeDependency, Settings, generate, output};
 
 #[test]
 fn generated_crate_is_up_to_date() {
@@ -11,6 +11,30 @@ fn generated_crate_is_up_to_date() {
     assert!(
         changes.is_empty(),
         "generated/ is out of date; run `cargo xtask generate`:\n{}",
+        changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// The settings `tests/features/` is generated with.
+pub fn features_settings() -> Settings {
+    Settings {
+        crate_name: "trackit-features".into(),
+        runtime: RuntimeDependency::Path("../../runtime".into()),
+        spec_file_name: "openapi.yaml".into(),
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn features_crate_is_up_to_date() {
+    let folder = crate::root().join("tests/features");
+    let spec = std::fs::read(folder.join("openapi.yaml")).expect("the features document is checked in");
+    let files = generate(&spec, "openapi.yaml", &features_settings()).expect("the features document generates");
+    let changes = output::plan(&folder, &files).expect("tests/features is readable");
+    assert!(
+        changes.is_empty(),
+        "tests/features is out of date; run `cargo run -p trackit-codegen --example generate -- \
+         tests/features/openapi.yaml tests/features trackit-features ../../runtime`:\n{}",
         changes.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     );
 }

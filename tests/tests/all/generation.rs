@@ -75,3 +75,24 @@ fn no_input_panics() {
         let _ = generate(input, "input", &Settings::default());
     }
 }
+
+#[test]
+fn broken_path_templates_are_refused_with_their_place() {
+    let cases = [
+        (
+            r#"{"/a/{id": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "type": "integer"}], "responses": {"200": {"description": "OK"}}}}}"#,
+            "without a matching",
+        ),
+        (r#"{"/b/{id}": {"get": {"responses": {"200": {"description": "OK"}}}}}"#, "no path parameter `id`"),
+        (
+            r#"{"/c": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "type": "integer"}], "responses": {"200": {"description": "OK"}}}}}"#,
+            "does not appear",
+        ),
+    ];
+    for (paths, expected) in cases {
+        let spec = format!(r#"{{"swagger": "2.0", "info": {{"title": "t", "version": "1"}}, "paths": {paths}}}"#);
+        let message = generate(spec.as_bytes(), "paths.json", &Settings::default()).unwrap_err().to_string();
+        assert!(message.starts_with("paths.json#/paths/~1"), "{message}");
+        assert!(message.contains(expected), "{message}");
+    }
+}

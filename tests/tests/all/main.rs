@@ -2,6 +2,7 @@
 //! generated client talking to the simulator over real HTTP on 127.0.0.1.
 
 mod client;
+mod features;
 mod fresh;
 mod generation;
 mod output;

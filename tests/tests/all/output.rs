@@ -69,3 +69,31 @@ fn an_error_while_writing_leaves_the_old_crate_intact() {
     assert_eq!(fs::read(dir.path().join("src/api/ticket.rs")).unwrap(), before, "old crate intact");
     assert!(output::plan(dir.path(), &files).is_ok_and(|changes| changes.is_empty()));
 }
+
+#[test]
+fn a_manifest_line_naming_a_folder_never_deletes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    output::write(dir.path(), &reference_files()).unwrap();
+    fs::create_dir_all(dir.path().join("examples")).unwrap();
+    fs::write(dir.path().join("examples/mine.rs"), "fn main() {}").unwrap();
+    let manifest = dir.path().join(trackit_codegen::MANIFEST_FILE);
+    let mut listed = fs::read_to_string(&manifest).unwrap();
+    listed.push_str("examples\n");
+    fs::write(&manifest, listed).unwrap();
+    fs::write(dir.path().join("src/types.rs"), "// stale").unwrap();
+
+    let changes = output::write(dir.path(), &reference_files()).unwrap();
+    assert!(!changes.iter().any(|change| change.path() == "examples"), "{changes:?}");
+    assert_eq!(fs::read_to_string(dir.path().join("examples/mine.rs")).unwrap(), "fn main() {}");
+}
+
+#[cfg(unix)]
+#[test]
+fn never_writes_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("src")).unwrap();
+    let error = output::write(dir.path(), &reference_files()).unwrap_err();
+    assert!(matches!(error, OutputError::Symlink { .. }), "{error}");
+    assert!(fs::read_dir(outside.path()).unwrap().next().is_none(), "nothing written outside");
+}

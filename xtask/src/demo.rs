@@ -10,6 +10,7 @@ use trackit_codegen::{RuntimeDependency, Settings};
 use trackit_sim::{DEMO_PASSWORD, DEMO_USER, SimConfig, Simulator};
 use xtask::fetch::FetchOptions;
 
+use crate::console::Console;
 use crate::generate::{fetch, generate_into};
 
 #[derive(Args)]
@@ -19,14 +20,14 @@ pub(crate) struct DemoArgs {
     keep: bool,
 }
 
-pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(args: DemoArgs, console: Console) -> anyhow::Result<ExitCode> {
     let root = crate::workspace_root();
     let simulator = Simulator::start(SimConfig::default()).await.context("cannot start the simulator")?;
     println!("simulator listening on {}", simulator.base_url());
 
     // Start where a person would: the address their browser shows the Swagger UI at.
     let server = format!("{}/TrackIt/WebAPI", simulator.root_url());
-    let document = fetch(&server, &FetchOptions::default()).await?;
+    let document = fetch(&server, &FetchOptions::default(), console).await?;
 
     let temp =
         tempfile::Builder::new().prefix("trackit-demo-").tempdir().context("cannot create a temporary folder")?;
@@ -37,7 +38,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         document_path: document.document_path.clone(),
         ..Settings::default()
     };
-    generate_into(&crate_dir, &document, &settings, false, false)?;
+    generate_into(&crate_dir, &document, &settings, false, false, console)?;
     let example = root.join("generated/examples/demo.rs");
     std::fs::create_dir_all(crate_dir.join("examples"))?;
     std::fs::copy(&example, crate_dir.join("examples/demo.rs"))

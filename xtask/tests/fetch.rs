@@ -10,7 +10,7 @@ use axum::{
 };
 use secrecy::SecretString;
 use trackit_sim::{DEMO_PASSWORD, DEMO_USER, SimConfig, Simulator};
-use xtask::fetch::{DocumentFormat, FetchError, FetchOptions, SpecKind, fetch_document};
+use xtask::fetch::{DocumentFormat, FetchError, FetchOptions, RetryPolicy, SpecKind, fetch_document};
 
 const PASSWORD: &str = "s3cret-pass";
 const USER: &str = "HELP DESK\\JPIKE";
@@ -199,7 +199,10 @@ async fn protected_document_without_credentials_asks_for_a_login() {
     let addr = serve(protected_router()).await;
     let start = format!("http://{addr}/TrackIt/WebApi/swagger/docs/v2");
     let message = fetch_error(&start, &FetchOptions::default()).await;
-    assert_eq!(message, format!("{start} needs a login: pass --user 'GROUP\\LOGINID' --password-env VAR"));
+    assert_eq!(
+        message,
+        format!("{start} needs a login: pass --user 'GROUP\\LOGINID', with --password-env VAR or at the prompt")
+    );
 }
 
 #[tokio::test]
@@ -280,7 +283,8 @@ async fn closed_port_cannot_be_reached() {
     let port = listener.local_addr().expect("local address").port();
     drop(listener);
     let start = format!("http://127.0.0.1:{port}/TrackIt/WebApi");
-    let message = fetch_error(&start, &with_login(PASSWORD)).await;
+    let options = FetchOptions { retry: RetryPolicy::never(), ..with_login(PASSWORD) };
+    let message = fetch_error(&start, &options).await;
     assert_eq!(message, format!("cannot reach {start}: connection refused"));
 }
 

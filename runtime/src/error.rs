@@ -21,7 +21,7 @@ pub enum Error {
     /// Plain `http://` to a host other than loopback, which would send the password in clear text.
     #[error(
         "refusing to send credentials over plain http to `{url}`; use https, or opt in with \
-         ApiClientBuilder::allow_insecure_http(true)"
+         `.allow_insecure_http(true)` on the client builder"
     )]
     InsecureHttp {
         /// The offending URL, with any user info removed.
@@ -246,12 +246,16 @@ pub(crate) fn redact_userinfo(url: &str) -> String {
         return url.to_owned();
     };
     let authority_start = scheme_end + 3;
-    let authority_end =
-        url[authority_start..].find(['/', '?', '#']).map_or(url.len(), |offset| authority_start + offset);
-    match url[authority_start..authority_end].rfind('@') {
-        Some(at) => format!("{}***@{}", &url[..authority_start], &url[authority_start + at + 1..]),
-        None => url.to_owned(),
+    // A password may itself hold `/`, `?` or `#`, so the authority cannot be trusted to end at
+    // them: everything up to the last `@` is user information when it has no `/` at all, or
+    // when it starts like `user:password` (an `@` further into a path, `/users/@me`, stays).
+    let Some(at) = url[authority_start..].rfind('@') else { return url.to_owned() };
+    let candidate = &url[authority_start..authority_start + at];
+    let before_slash = candidate.split('/').next().unwrap_or_default();
+    if candidate.contains('/') && !before_slash.contains(':') {
+        return url.to_owned();
     }
+    format!("{}***@{}", &url[..authority_start], &url[authority_start + at + 1..])
 }
 
 #[cfg(test)]
@@ -267,6 +271,8 @@ mod tests {
     #[test]
     fn userinfo_is_redacted() {
         assert_eq!(redact_userinfo("https://bob:hunter2@host/TrackIt/WebApi"), "https://***@host/TrackIt/WebApi");
+        assert_eq!(redact_userinfo("https://bob:hun/ter2@host/x"), "https://***@host/x");
+        assert_eq!(redact_userinfo("https://bob:a?b#c@host/x"), "https://***@host/x");
         assert_eq!(redact_userinfo("https://host/a@b"), "https://host/a@b");
         assert_eq!(redact_userinfo("not a url"), "not a url");
     }

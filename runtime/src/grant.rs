@@ -44,6 +44,33 @@ pub(crate) enum GrantFailure {
 }
 
 impl GrantFailure {
+    /// The same failure with `secret` masked in every text the server sent, plain,
+    /// form-encoded or JSON-escaped: a server that echoes the request must not leak it.
+    pub(crate) fn masking(self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let percent = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let escaped = serde_json::to_string(secret).unwrap_or_default();
+        let escaped = escaped.trim_matches('"').to_owned();
+        let mask = |text: String| -> String {
+            [secret, encoded.as_str(), percent.as_str(), escaped.as_str()]
+                .into_iter()
+                .filter(|form| !form.is_empty())
+                .fold(text, |text, form| text.replace(form, "[redacted]"))
+        };
+        match self {
+            GrantFailure::Rejected { error, description } => {
+                GrantFailure::Rejected { error: mask(error), description: description.map(mask) }
+            }
+            GrantFailure::Endpoint { status, detail } => GrantFailure::Endpoint { status, detail: mask(detail) },
+            GrantFailure::UntrustedCertificate { url, reason } => {
+                GrantFailure::UntrustedCertificate { url: mask(url), reason: mask(reason) }
+            }
+        }
+    }
+
     /// The error a caller sees when the password grant failed this way.
     pub(crate) fn into_login_error(self, username: &str) -> Error {
         match self {
@@ -146,22 +173,34 @@ fn classify_error_reply(status: u16, body: &[u8]) -> GrantFailure {
 
 impl Grants for GrantClient {
     async fn password(&self, credentials: &Credentials) -> Result<TokenReply, GrantFailure> {
-        self.request(&[
-            ("grant_type", "password"),
-            ("username", credentials.username()),
-            ("password", credentials.password().expose_secret()),
-        ])
-        .await
+        let password = credentials.password().expose_secret();
+        self.request(&[("grant_type", "password"), ("username", credentials.username()), ("password", password)])
+            .await
+            .map_err(|failure| failure.masking(password))
     }
 
     async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenReply, GrantFailure> {
-        self.request(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose_secret())]).await
+        let token = refresh_token.expose_secret();
+        self.request(&[("grant_type", "refresh_token"), ("refresh_token", token)])
+            .await
+            .map_err(|failure| failure.masking(token))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_echoed_password_is_masked_in_every_spelling() {
+        let secret = "p&ss=1 \"x\"";
+        let echoed = GrantFailure::Rejected {
+            error: "invalid_grant".into(),
+            description: Some(format!("bad {secret} / p%26ss%3D1+%22x%22 / p%26ss%3D1%20%22x%22 / p&ss=1 \\\"x\\\"")),
+        };
+        let GrantFailure::Rejected { description: Some(text), .. } = echoed.masking(secret) else { unreachable!() };
+        assert!(!text.contains("p&ss") && !text.contains("p%26ss"), "{text}");
+    }
 
     #[test]
     fn oauth_rejections_are_recognised() {

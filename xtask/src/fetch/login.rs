@@ -124,9 +124,14 @@ fn refusal_reason(body: &[u8], password: &SecretString) -> String {
         (Some(error), None) => error.to_owned(),
         _ => "400 Bad Request".to_owned(),
     };
-    // A server that echoes the form back must not make us print the password.
+    // A server that echoes the form back must not make us print the password, as typed or as
+    // it went in the form.
     let secret = password.expose_secret();
-    if secret.is_empty() { reason } else { reason.replace(secret, "********") }
+    if secret.is_empty() {
+        return reason;
+    }
+    let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    reason.replace(secret, "********").replace(&encoded, "********")
 }
 
 #[cfg(test)]
@@ -148,5 +153,8 @@ mod tests {
         let password = SecretString::from("hunter2".to_owned());
         let body = br#"{"error":"invalid_grant","error_description":"bad password hunter2"}"#;
         assert_eq!(refusal_reason(&body[..], &password), "invalid_grant: bad password ********");
+        let password = SecretString::from("p&ss=1".to_owned());
+        let body = br#"{"error":"invalid_grant","error_description":"form: password=p%26ss%3D1"}"#;
+        assert_eq!(refusal_reason(&body[..], &password), "invalid_grant: form: password=********");
     }
 }

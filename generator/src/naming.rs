@@ -199,3 +199,59 @@ mod tests {
         assert_eq!(scope.claim("self_".into()), "self_2");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// syn refuses keywords and non-identifiers, as rustc would.
+    fn is_identifier(name: &str) -> bool {
+        syn::parse_str::<syn::Ident>(name).is_ok()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_string_gives_a_stable_snake_case_identifier(raw in any::<String>()) {
+            let name = snake(&raw);
+            prop_assert!(is_identifier(&name), "{name:?} from {raw:?}");
+            prop_assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{name:?}");
+            prop_assert_eq!(snake(&raw), name);
+        }
+
+        #[test]
+        fn any_string_gives_a_stable_camel_case_identifier(raw in any::<String>()) {
+            let name = camel(&raw);
+            prop_assert!(is_identifier(&name), "{name:?} from {raw:?}");
+            prop_assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name:?}");
+            prop_assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name:?}");
+            prop_assert_eq!(camel(&raw), name);
+        }
+
+        #[test]
+        fn schema_names_map_to_unique_identifiers(
+            raws in prop::collection::btree_set("[A-Za-z0-9 ._\\[\\],-]{0,12}|\\PC{0,6}", 1..24),
+        ) {
+            let names = type_names(raws.iter().map(String::as_str), &["Client", "Error"]);
+            let chosen: std::collections::BTreeSet<&String> = names.values().collect();
+            prop_assert_eq!(chosen.len(), raws.len(), "{:?}", names);
+            for name in names.values() {
+                prop_assert!(is_identifier(name) && name != "Client" && name != "Error", "{name:?}");
+            }
+            prop_assert_eq!(type_names(raws.iter().map(String::as_str), &["Client", "Error"]), names);
+        }
+
+        #[test]
+        fn a_namespace_never_hands_out_a_name_twice(wanted in prop::collection::vec("[a-z_]{1,4}[0-9]?", 1..40)) {
+            let mut scope = Namespace::with_reserved(&["new"]);
+            let mut seen = std::collections::BTreeSet::new();
+            for name in wanted {
+                let claimed = scope.claim(snake(&name));
+                prop_assert!(claimed != "new" && seen.insert(claimed.clone()), "{claimed:?} twice");
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! name already decided, so the emitters only print. Types referenced by operations are
 //! converted through [`TypeSpace`]; inline object schemas become named types of their own.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use openapiv3::{
@@ -248,7 +249,15 @@ pub(crate) fn pointer_escape(key: &str) -> String {
 pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
     let names = naming::type_names(schemas.into_iter().flat_map(|s| s.keys().map(String::as_str)), RESERVED_TYPE_NAMES);
-    let mut space = TypeSpace { spec, document, names, defs: BTreeMap::new(), taken: Namespace::default() };
+    let mut space = TypeSpace {
+        spec,
+        document,
+        names,
+        defs: BTreeMap::new(),
+        taken: Namespace::default(),
+        raw: None,
+        pointer_types: BTreeMap::new(),
+    };
     for name in space.names.values() {
         space.taken.claim(name.clone());
     }
@@ -364,6 +373,11 @@ struct TypeSpace<'a> {
     defs: BTreeMap<String, TypeDef>,
     /// Every type name handed out, so inline types never take a component's name.
     taken: Namespace,
+    /// The document as JSON, made on the first reference into a place other than a component
+    /// schema (`#/components/schemas/Disk/properties/filesystem`).
+    raw: Option<serde_json::Value>,
+    /// Types already made for such references, so each place becomes one type.
+    pointer_types: BTreeMap<String, TypeRef>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -520,48 +534,94 @@ impl<'a> TypeSpace<'a> {
         Ok(TypeRef::Named(name))
     }
 
-    fn reference(&self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
-        let Some(raw) = reference.strip_prefix("#/components/schemas/") else {
-            return Err(unsupported(
-                self.document,
-                pointer,
-                format!("reference `{reference}` is not to a schema in this document"),
-            ));
-        };
-        let raw = raw.replace("~1", "/").replace("~0", "~");
-        match self.names.get(&raw) {
-            Some(name) => Ok(TypeRef::Named(name.clone())),
-            None => Err(invalid(self.document, pointer, format!("reference `{reference}` names no schema"))),
+    fn reference(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(raw) if !raw.contains('/') => {
+                let raw = raw.replace("~1", "/").replace("~0", "~");
+                match self.names.get(&raw) {
+                    Some(name) => Ok(TypeRef::Named(name.clone())),
+                    None => Err(invalid(self.document, pointer, format!("reference `{reference}` names no schema"))),
+                }
+            }
+            _ => self.pointer_reference(reference, pointer),
         }
     }
 
-    /// Follows `#/components/{section}/…` references to the item they name.
-    fn resolve<T>(
-        &self,
+    /// A reference to any other place in the document (a property of another schema, a
+    /// schema inside a path): that place becomes a type of its own, made once.
+    fn pointer_reference(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
+        if let Some(ty) = self.pointer_types.get(reference) {
+            return Ok(ty.clone());
+        }
+        let Some(fragment) = reference.strip_prefix('#') else {
+            return Err(unsupported(self.document, pointer, format!("reference `{reference}` to another document")));
+        };
+        // A URI fragment may be percent-encoded (`%7Bid%7D` for `{id}`).
+        let target = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
+        let target = target.as_str();
+        let raw = self.raw.get_or_insert_with(|| serde_json::to_value(self.spec).unwrap_or_default());
+        let Some(value) = raw.pointer(target).cloned() else {
+            return Err(invalid(
+                self.document,
+                pointer,
+                format!("reference `{reference}` names nothing in this document"),
+            ));
+        };
+        let schema: ReferenceOr<Schema> = serde_json::from_value(value).map_err(|error| {
+            invalid(self.document, pointer, format!("reference `{reference}` does not lead to a schema: {error}"))
+        })?;
+        let segments: Vec<&str> = target.rsplit('/').take(3).collect();
+        let suggested: Vec<&str> = segments.into_iter().rev().filter(|s| *s != "properties" && *s != "items").collect();
+        let name = self.taken.claim(naming::camel(&suggested.join(" ")));
+        // Registered before it is converted, so a place that refers to itself ends.
+        self.pointer_types.insert(reference.to_owned(), TypeRef::Named(name.clone()));
+        self.define_named(&name, reference, &schema, target)?;
+        Ok(TypeRef::Named(name))
+    }
+
+    /// Follows references to the item they name: `#/components/{section}/…` by name, any other
+    /// place in the document (`#/paths/~1users/get/responses/200`) through its JSON pointer.
+    fn resolve<T: Clone + serde::de::DeserializeOwned>(
+        &mut self,
         item: &'a ReferenceOr<T>,
         section: &str,
         get: impl Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
         pointer: &str,
-    ) -> Result<&'a T, Error> {
-        let mut current = item;
+    ) -> Result<Cow<'a, T>, Error> {
+        let mut current: Cow<'a, ReferenceOr<T>> = Cow::Borrowed(item);
         // A chain longer than this is a cycle; refuse instead of looping.
         for _ in 0..16 {
-            match current {
-                ReferenceOr::Item(item) => return Ok(item),
-                ReferenceOr::Reference { reference } => {
-                    let prefix = format!("#/components/{section}/");
-                    let target = reference
-                        .strip_prefix(&prefix)
-                        .and_then(|name| self.spec.components.as_ref().and_then(|c| get(c, name)));
-                    current = target.ok_or_else(|| {
+            let reference = match current {
+                Cow::Borrowed(ReferenceOr::Item(item)) => return Ok(Cow::Borrowed(item)),
+                Cow::Owned(ReferenceOr::Item(item)) => return Ok(Cow::Owned(item)),
+                Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
+                Cow::Owned(ReferenceOr::Reference { reference }) => reference,
+            };
+            let names_nothing =
+                || invalid(self.document, pointer, format!("reference `{reference}` names nothing in this document"));
+            let by_name = reference
+                .strip_prefix(&format!("#/components/{section}/"))
+                .filter(|name| !name.contains('/'))
+                .and_then(|name| self.spec.components.as_ref().and_then(|c| get(c, name)));
+            current = match by_name {
+                Some(target) => Cow::Borrowed(target),
+                None => {
+                    let fragment = reference.strip_prefix('#').ok_or_else(|| {
+                        unsupported(self.document, pointer, format!("reference `{reference}` to another document"))
+                    })?;
+                    // A URI fragment may be percent-encoded (`%7Bid%7D` for `{id}`).
+                    let target = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned();
+                    let raw = self.raw.get_or_insert_with(|| serde_json::to_value(self.spec).unwrap_or_default());
+                    let value = raw.pointer(&target).cloned().ok_or_else(names_nothing)?;
+                    Cow::Owned(serde_json::from_value(value).map_err(|error| {
                         invalid(
                             self.document,
                             pointer,
-                            format!("reference `{reference}` names nothing in this document"),
+                            format!("reference `{reference}` leads to something else: {error}"),
                         )
-                    })?;
+                    })?)
                 }
-            }
+            };
         }
         Err(invalid(self.document, pointer, "references form a cycle"))
     }
@@ -583,7 +643,7 @@ impl<'a> TypeSpace<'a> {
         let type_prefix = naming::camel(&format!("{tag} {rust_name}"));
 
         // Operation parameters override path-item parameters of the same name and location.
-        let mut merged: Vec<(&Parameter, String)> = Vec::new();
+        let mut merged: Vec<(Cow<'a, Parameter>, String)> = Vec::new();
         for (index, parameter) in operation.parameters.iter().enumerate() {
             let param_pointer = format!("{pointer}/parameters/{index}");
             merged.push((
@@ -597,7 +657,7 @@ impl<'a> TypeSpace<'a> {
             let data = parameter.parameter_data_ref();
             let shadowed = merged.iter().any(|(p, _)| {
                 p.parameter_data_ref().name == data.name
-                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter)
+                    && std::mem::discriminant(p.as_ref()) == std::mem::discriminant(parameter.as_ref())
             });
             if !shadowed {
                 merged.push((parameter, param_pointer));
@@ -605,7 +665,7 @@ impl<'a> TypeSpace<'a> {
         }
         // Path parameters first, in the order they appear in the path, then the rest in document order.
         let position_in_path = |name: &str| path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
-        merged.sort_by_key(|(p, _)| match p {
+        merged.sort_by_key(|(p, _)| match p.as_ref() {
             Parameter::Path { parameter_data, .. } => (0, position_in_path(&parameter_data.name)),
             _ => (1, 0),
         });
@@ -613,7 +673,7 @@ impl<'a> TypeSpace<'a> {
         let mut arguments = Namespace::with_reserved(RESERVED_ARGUMENT_NAMES);
         let mut params = Vec::with_capacity(merged.len());
         for (parameter, param_pointer) in merged {
-            let (location, list_style, object_style) = match parameter {
+            let (location, list_style, object_style) = match parameter.as_ref() {
                 Parameter::Path { .. } => (ParamLocation::Path, ListStyle::Delimited(','), ObjectStyle::Form),
                 Parameter::Header { .. } => (ParamLocation::Header, ListStyle::Delimited(','), ObjectStyle::Form),
                 Parameter::Cookie { .. } => (ParamLocation::Cookie, ListStyle::Delimited(','), ObjectStyle::Form),
@@ -672,7 +732,7 @@ impl<'a> TypeSpace<'a> {
             Some(body) => {
                 let body_pointer = format!("{pointer}/requestBody");
                 let body = self.resolve(body, "requestBodies", |c, n| c.request_bodies.get(n), &body_pointer)?;
-                Some(self.body(body, &type_prefix, &body_pointer, &mut arguments)?)
+                Some(self.body(&body, &type_prefix, &body_pointer, &mut arguments)?)
             }
         };
 
@@ -722,7 +782,7 @@ impl<'a> TypeSpace<'a> {
 
     fn body(
         &mut self,
-        body: &'a RequestBody,
+        body: &RequestBody,
         type_prefix: &str,
         pointer: &str,
         arguments: &mut Namespace,
@@ -771,7 +831,8 @@ impl<'a> TypeSpace<'a> {
             return Ok((TypeRef::Json, ReplyKind::Json));
         };
         let response_pointer = format!("{pointer}/responses/{code}");
-        let response: &Response = self.resolve(response, "responses", |c, n| c.responses.get(n), &response_pointer)?;
+        let response = self.resolve(response, "responses", |c, n| c.responses.get(n), &response_pointer)?;
+        let response: &Response = &response;
         let Some((media_type, content)) = response.content.iter().find(|(media_type, _)| is_json(media_type)) else {
             return Ok(match response.content.keys().next() {
                 None => (TypeRef::Unit, ReplyKind::Json),

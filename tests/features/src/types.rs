@@ -99,6 +99,10 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
 }
+/// The item's \[display\] name \<b>bold\</b>.
+///
+/// Schema `#/components/schemas/Item/properties/name` in the document.
+pub type ItemName = String;
 /// Schema `#/paths/~1things~1{key}/get/parameters/0/schema` in the document.
 ///
 /// One of several shapes; the first that fits the JSON is taken.
@@ -120,6 +124,13 @@ pub enum ItemsGetThingXTrace {
     Integer(i64),
     /// The value is a `String`.
     String(String),
+}
+/// Schema `Label` in the document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Label {
+    /// The `text` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<ItemName>,
 }
 /// Schema `List[Foo]` in the document.
 pub type ListFoo = Vec<String>;

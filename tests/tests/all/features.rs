@@ -89,7 +89,7 @@ fn reply(method: &Method, path: &str, body: &Bytes) -> Response {
             json!([{"petType": "dog", "name": "Rex", "barks": true}, {"petType": "cat", "meows": false}]),
         ),
         ("GET", path) if path.starts_with("/things/") => StatusCode::NO_CONTENT.into_response(),
-        ("GET", "/pets/first") => json_reply(StatusCode::OK, json!(null)),
+        ("GET", "/pets/first" | "/pets/again") => json_reply(StatusCode::OK, json!(null)),
         ("GET", "/pets/last") => {
             json_reply(StatusCode::OK, json!({"value": 1, "next": {"value": 2, "next": {"value": 3}}}))
         }
@@ -203,4 +203,15 @@ async fn union_valued_path_and_header_parameters_go_as_their_text() {
     let seen = server.last("/api/v1/things/");
     assert_eq!(seen.uri, "/api/v1/things/a%20b%2Fc");
     assert_eq!(seen.headers["x-trace"], "7");
+}
+
+#[tokio::test]
+async fn references_into_paths_and_properties_resolve() {
+    let server = Recorder::start().await;
+    let client = server.client().await;
+    assert_eq!(client.pets().first_pet_again(Some(&[4, 5])).await.unwrap(), None);
+    assert_eq!(server.last("/api/v1/pets/again").uri, "/api/v1/pets/again?ids=4&ids=5");
+    let label: trackit_features::types::Label = serde_json::from_value(json!({"text": "Lamp"})).unwrap();
+    let text: Option<trackit_features::types::ItemName> = label.text;
+    assert_eq!(text.as_deref(), Some("Lamp"));
 }

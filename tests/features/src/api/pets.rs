@@ -47,4 +47,23 @@ impl<'a> PetsApi<'a> {
         let call = Call::new("list", Method::GET, "/pets/last");
         self.client.execute(call).await
     }
+    /// Calls `firstPetAgain`.
+    ///
+    /// `GET /pets/again` (operation `firstPetAgain`).
+    ///
+    /// # Arguments
+    ///
+    /// - `ids` (query `ids`, optional)
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
+    pub async fn first_pet_again(
+        &self,
+        ids: Option<&[i64]>,
+    ) -> Result<types::MaybePet, Error> {
+        let call = Call::new("firstPetAgain", Method::GET, "/pets/again")
+            .query_each("ids", ids.unwrap_or_default());
+        self.client.execute(call).await
+    }
 }

@@ -90,7 +90,15 @@ impl<G: Grants> TokenCache<G> {
             return Ok(token);
         }
         let finished_seen = self.finished_renewals.load(Ordering::Acquire);
-        let mut last = self.renewal.lock().await;
+        // Renewing ahead of expiry must not stall traffic: while the token still works, a
+        // caller that finds another renewing goes on with the current token instead of waiting.
+        let mut last = match self.renewal.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => match self.current_token().filter(|token| token.is_alive(Instant::now())) {
+                Some(token) => return Ok(token),
+                None => self.renewal.lock().await,
+            },
+        };
         let now = Instant::now();
         if let Some(token) = self.fresh_token(now) {
             return Ok(token);
@@ -107,6 +115,12 @@ impl<G: Grants> TokenCache<G> {
         let forgets_before = self.forgets.load(Ordering::Acquire);
         let outcome = self.renew().await;
         self.record(&mut last, &outcome, forgets_before);
+        if let Err(error @ Error::TokenEndpoint { .. }) = &outcome
+            && self.current_token().is_some_and(|token| token.is_alive(Instant::now()))
+        {
+            // Said once, by the task that renewed, not by every caller riding the token out.
+            tracing::warn!(%error, "token renewal failed; using the current token until it expires");
+        }
         outcome.or_else(|error| self.ride_out(error))
     }
 
@@ -120,7 +134,9 @@ impl<G: Grants> TokenCache<G> {
         finished_while_queued: bool,
     ) -> Option<Result<Arc<AccessToken>, Error>> {
         let pausing = last.forgets_seen == self.forgets.load(Ordering::Acquire)
-            && last.failed_at.is_some_and(|failed_at| now < failed_at + self.retry_pause());
+            && last
+                .failed_at
+                .is_some_and(|failed_at| failed_at.checked_add(self.retry_pause()).is_some_and(|until| now < until));
         match last.failure.as_ref().and_then(Error::duplicate) {
             Some(failure) if finished_while_queued || pausing => Some(self.ride_out(failure)),
             None if finished_while_queued => self.current_token().map(Ok),
@@ -209,7 +225,6 @@ impl<G: Grants> TokenCache<G> {
         if let Error::TokenEndpoint { .. } = error
             && let Some(token) = self.current_token().filter(|token| token.is_alive(Instant::now()))
         {
-            tracing::warn!(%error, "token renewal failed; using the current token until it expires");
             return Ok(token);
         }
         Err(error)

@@ -218,13 +218,7 @@ impl Call {
         name: &'static str,
         value: Option<&V>,
     ) -> Result<Self, Error> {
-        match value {
-            Some(value) => {
-                let text = self.value_text(value)?;
-                Ok(self.header(name, text))
-            }
-            None => Ok(self),
-        }
+        self.with_value_text(value, |call, text| call.header(name, text))
     }
 
     /// Adds a cookie holding a structured value, as [`Call::path_param_value`] spells it.
@@ -233,10 +227,19 @@ impl Call {
         name: &'static str,
         value: Option<&V>,
     ) -> Result<Self, Error> {
+        self.with_value_text(value, |call, text| call.cookie(name, text))
+    }
+
+    /// Applies `add` with the value's text when there is a value.
+    fn with_value_text<V: serde::Serialize + ?Sized>(
+        self,
+        value: Option<&V>,
+        add: impl FnOnce(Self, String) -> Self,
+    ) -> Result<Self, Error> {
         match value {
             Some(value) => {
                 let text = self.value_text(value)?;
-                Ok(self.cookie(name, text))
+                Ok(add(self, text))
             }
             None => Ok(self),
         }

@@ -17,13 +17,22 @@ pub(crate) fn parse_base_url(raw: &str, default_base_path: Option<&str>) -> Resu
     }
     let path = url.path().trim_end_matches('/').to_owned();
     let path = match default_base_path {
-        Some(default) if path.is_empty() => {
+        // A server address, or the virtual directory above the API (`…/TrackIt` for
+        // `/TrackIt/WebApi`, in any letter case, as IIS matches paths).
+        Some(default) if path.is_empty() || is_folder_above(&path, default) => {
             format!("/{}", default.trim_matches('/'))
         }
         _ => path,
     };
     url.set_path(path.trim_end_matches('/'));
     Ok(url)
+}
+
+/// Whether `path` names a folder that contains `default` (`/TrackIt` for `/TrackIt/WebApi`).
+fn is_folder_above(path: &str, default: &str) -> bool {
+    let folder = format!("{}/", path.trim_end_matches('/').to_ascii_lowercase());
+    let default = default.trim_end_matches('/').to_ascii_lowercase();
+    default.len() > folder.len() && default.starts_with(&folder)
 }
 
 /// Resolves the token URL: absolute as given, or relative to the base URL plus a trailing
@@ -74,6 +83,15 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 }
 
 fn parse_absolute(raw: &str) -> Result<Url, Error> {
+    // Checked on the text too: `https://bob:12/pw@host` parses as host `bob`, port 12, and
+    // would carry the password into every message.
+    let redacted = redact_userinfo(raw.trim());
+    if redacted != raw.trim() {
+        return Err(Error::InvalidUrl {
+            url: redacted,
+            reason: "user names and passwords belong in Credentials, not in the URL".to_owned(),
+        });
+    }
     let url = Url::parse(raw.trim())
         .map_err(|error| Error::InvalidUrl { url: redact_userinfo(raw), reason: error.to_string() })?;
     check_shape(&url)?;
@@ -104,6 +122,23 @@ fn invalid(url: &Url, reason: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_that_look_like_ports_or_paths_are_refused_and_hidden() {
+        for raw in ["https://bob:12/b@host/TrackIt/WebApi", "https://bob:p@ss/word@host/x", "https://bob:123?x@host/"] {
+            let error = parse_base_url(raw, None).unwrap_err().to_string();
+            assert!(!error.contains("bob") && !error.contains("ss/word") && !error.contains(":12"), "{error}");
+        }
+        assert!(parse_base_url("https://host/users/@me", None).is_ok());
+    }
+
+    #[test]
+    fn the_virtual_directory_leads_to_the_api_below_it() {
+        let url = parse_base_url("https://host/trackit/", Some("/TrackIt/WebApi")).unwrap();
+        assert_eq!(url.path(), "/TrackIt/WebApi");
+        let url = parse_base_url("https://host/Other", Some("/TrackIt/WebApi")).unwrap();
+        assert_eq!(url.path(), "/Other");
+    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).expect("test URL parses")

@@ -47,7 +47,9 @@ impl GrantFailure {
     /// The same failure with `secret` masked in every text the server sent, plain,
     /// form-encoded or JSON-escaped: a server that echoes the request must not leak it.
     pub(crate) fn masking(self, secret: &str) -> Self {
-        if secret.is_empty() {
+        // Masking a very short secret would mangle ordinary words and, by where the marks
+        // fall, spell the secret out.
+        if secret.chars().count() < 4 {
             return self;
         }
         let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
@@ -162,7 +164,7 @@ fn classify_error_reply(status: u16, body: &[u8]) -> GrantFailure {
             let detail =
                 description.or_else(|| field("Message")).or(error).map(|text| shorten(&text, 300)).unwrap_or_else(
                     || {
-                        let described = describe_non_json(body);
+                        let described = describe_non_json(body, true);
                         format!("unexpected reply{described}")
                     },
                 );

@@ -54,9 +54,11 @@ impl fmt::Debug for TokenReply {
 
 /// Parses a 200 reply of the token endpoint.
 pub(crate) fn parse_token_reply(body: &[u8]) -> Result<TokenReply, TokenReplyError> {
+    // IIS may put a UTF-8 byte order mark before the JSON.
+    let body = body.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(body);
     let mut fields = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => map,
-        _ => return Err(TokenReplyError::NotAnObject(describe_non_json(body))),
+        _ => return Err(TokenReplyError::NotAnObject(describe_non_json(body, false))),
     };
     let authorization = match fields.remove("access_token") {
         Some(Value::String(token)) if !token.is_empty() => bearer_header(&token)?,
@@ -99,21 +101,26 @@ fn seconds(value: &Value) -> Option<Duration> {
         Value::String(text) => text.trim().parse::<f64>().ok()?,
         _ => return None,
     };
-    Duration::try_from_secs_f64(seconds).ok()
+    // "Never expires" values (i64::MAX, 1e19) would overflow `Instant` arithmetic: a day is
+    // as long as any token is trusted here, and renewal then simply happens daily.
+    Duration::try_from_secs_f64(seconds).ok().map(|lifetime| lifetime.min(MAX_LIFETIME))
 }
+
+/// The longest lifetime believed; longer claims are cut to it.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// `.expires - .issued`: both dates come from the server's clock, so their difference is a
 /// lifetime free of clock skew, whatever the dates themselves say about the server's clock.
 fn lifetime_from_dates(profile: &Profile) -> Option<Duration> {
     let (issued, expires): (SystemTime, SystemTime) = (profile.issued?, profile.expires?);
-    expires.duration_since(issued).ok()
+    expires.duration_since(issued).ok().map(|lifetime| lifetime.min(MAX_LIFETIME))
 }
 
 /// A short description of a body that is not the expected JSON, for diagnostics: the title
 /// of an HTML page (IIS error pages have telling ones), or the start of other text.
 ///
 /// A body that starts like JSON is not quoted, because it may hold a token.
-pub(crate) fn describe_non_json(body: &[u8]) -> String {
+pub(crate) fn describe_non_json(body: &[u8], may_quote: bool) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {
@@ -125,7 +132,13 @@ pub(crate) fn describe_non_json(body: &[u8]) -> String {
     if let Some(title) = html_title(text) {
         return format!(": an HTML page titled `{}`", crate::error::shorten(title, 200));
     }
-    format!(": `{}`", crate::error::shorten(text, 200))
+    // A success reply in another shape (form-encoded, prefixed) may hold the tokens, so only
+    // error replies are quoted.
+    if may_quote {
+        format!(": `{}`", crate::error::shorten(text, 200))
+    } else {
+        format!(": {} bytes that are not a JSON object", body.len())
+    }
 }
 
 /// The text of an HTML page's `<title>`, tags matched in any letter case.
@@ -163,7 +176,7 @@ impl AccessToken {
 
     /// The instant after which the server will reject the token.
     pub(crate) fn expires_at(&self) -> Instant {
-        self.received_at + self.lifetime
+        self.received_at.checked_add(self.lifetime).unwrap_or(self.received_at)
     }
 
     /// The instant from which the token should be renewed: min(60 s, lifetime/4) before expiry.
@@ -261,10 +274,21 @@ mod tests {
     }
 
     #[test]
+    fn odd_but_readable_replies_are_read_and_absurd_lifetimes_capped() {
+        let body = "\u{feff}{\"access_token\":\"a\",\"expires_in\":9223372036854775807}";
+        let reply = parse_token_reply(body.as_bytes()).expect("a BOM before the JSON is fine");
+        assert_eq!(reply.lifetime, MAX_LIFETIME);
+        let reply = parse_token_reply(br#"{"access_token":"a","expires_in":"1e19"}"#).expect("valid");
+        assert_eq!(reply.lifetime, MAX_LIFETIME);
+        let form = parse_token_reply(b"access_token=SECRET&token_type=bearer").unwrap_err();
+        assert!(!format!("{form:?}").contains("SECRET"));
+    }
+
+    #[test]
     fn unusable_replies_are_refused_without_quoting_tokens() {
         assert_eq!(
             parse_token_reply(b"<html>Server Error</html>").unwrap_err(),
-            TokenReplyError::NotAnObject(": `<html>Server Error</html>`".into())
+            TokenReplyError::NotAnObject(": 25 bytes that are not a JSON object".into())
         );
         let cut_off = parse_token_reply(br#"{"access_token":"leaky""#).unwrap_err();
         assert_eq!(cut_off, TokenReplyError::NotAnObject(": it starts like JSON but is cut off or malformed".into()));

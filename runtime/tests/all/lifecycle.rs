@@ -77,3 +77,37 @@ async fn the_profile_is_typed() {
         profile.expires.zip(profile.issued).and_then(|(expires, issued)| expires.duration_since(issued).ok());
     assert_eq!(lifetime, Some(Duration::from_secs(1800)));
 }
+
+#[tokio::test]
+async fn renewing_ahead_of_expiry_does_not_stall_calls_while_the_token_lives() {
+    let sim = crate::support::simulator(trackit_sim::SimConfig {
+        token_lifetime: Duration::from_secs(5),
+        ..trackit_sim::SimConfig::default()
+    })
+    .await;
+    let client = demo_client(&sim);
+    client.login().await.expect("login");
+    // Into the renewal margin (a quarter of the lifetime), with a slow token endpoint.
+    tokio::time::sleep(Duration::from_millis(3_900)).await;
+    sim.faults().token_delay(Duration::from_millis(800));
+    let started = std::time::Instant::now();
+    let calls: Vec<_> = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let call_started = std::time::Instant::now();
+                get_ticket(&client).await.expect("call");
+                call_started.elapsed()
+            })
+        })
+        .collect();
+    let mut fast = 0;
+    for call in calls {
+        if call.await.expect("task") < Duration::from_millis(400) {
+            fast += 1;
+        }
+    }
+    // One caller renews (and waits for the slow endpoint); the others go on with the live token.
+    assert!(fast >= 9, "{fast} of 10 calls went on while one renewed ({:?})", started.elapsed());
+    assert_eq!(sim.stats().token_requests, 2, "one login, one renewal");
+}

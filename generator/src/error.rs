@@ -19,7 +19,7 @@ pub enum Error {
         /// What the parser expected.
         message: String,
     },
-    /// Parsed, but not a valid Swagger 2.0 / OpenAPI 3.0 document at that place.
+    /// Parsed, but not a valid Swagger 2.0 / OpenAPI 3.x document at that place.
     #[error("{document}#{pointer}: {reason}")]
     Invalid {
         /// Name of the document (file name or URL).

@@ -1,7 +1,7 @@
-//! Turns a Swagger 2.0 / OpenAPI 3.0 document into a typed Rust client crate.
+//! Turns a Swagger 2.0 / OpenAPI 3.0 / OpenAPI 3.1 document into a typed Rust client crate.
 //!
 //! The pipeline has one stage per module: [`load`] parses the document and lowers Swagger 2.0
-//! into the OpenAPI 3.0 model, `ir` builds the generator's own model of operations and types
+//! and OpenAPI 3.1 into the OpenAPI 3.0 model, `ir` builds the generator's own model of operations and types
 //! (with every name decided by `naming`), `emit` prints the crate's files, and [`output`] writes
 //! them to disk without ever leaving a half-written crate or touching files that are not ours.
 //!

@@ -316,6 +316,7 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
         })
         .collect();
 
+    cycles::break_zero_width_cycles(&mut space.defs);
     cycles::box_recursive_fields(&mut space.defs);
     compose::settle_flattening_and_defaults(&mut space.defs);
 

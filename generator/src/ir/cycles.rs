@@ -19,6 +19,42 @@ fn direct_target(ty: &TypeRef) -> Option<&str> {
     }
 }
 
+/// Edges along which decoding reads no input: a union trying a variant, a flattened part, an
+/// alias. A cycle made only of these recurses forever on any value (a stack overflow, not an
+/// error), so no Rust type can stand for it.
+fn zero_width_edges(def: &TypeDef) -> Vec<&str> {
+    match &def.kind {
+        TypeKind::Struct(structure) => {
+            structure.fields.iter().filter(|field| field.flatten).filter_map(|field| direct_target(&field.ty)).collect()
+        }
+        TypeKind::Union(variants) => variants.iter().filter_map(|variant| direct_target(&variant.ty)).collect(),
+        TypeKind::Alias(target) => direct_target(target).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Types on a cycle of [`zero_width_edges`] become free-form JSON: the document describes a
+/// value only in terms of itself (`Root: oneOf [Y, string]`, `Y: oneOf [Root, integer]`).
+pub(crate) fn break_zero_width_cycles(defs: &mut BTreeMap<String, TypeDef>) {
+    let component = components(defs, zero_width_edges);
+    let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
+    for id in component.values() {
+        *sizes.entry(*id).or_default() += 1;
+    }
+    let cyclic: Vec<String> = component
+        .iter()
+        .filter(|(name, id)| {
+            sizes[*id] > 1 || defs.get(*name).is_some_and(|def| zero_width_edges(def).contains(&name.as_str()))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in cyclic {
+        if let Some(def) = defs.get_mut(&name) {
+            def.kind = TypeKind::Alias(TypeRef::Json);
+        }
+    }
+}
+
 fn edges(def: &TypeDef) -> Vec<&str> {
     match &def.kind {
         TypeKind::Struct(structure) => structure.fields.iter().filter_map(|field| direct_target(&field.ty)).collect(),
@@ -29,7 +65,7 @@ fn edges(def: &TypeDef) -> Vec<&str> {
 }
 
 pub(crate) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
-    let component = components(defs);
+    let component = components(defs, edges);
     let same_component = |owner: &str, target: &str| {
         owner == target || component.get(owner).is_some_and(|id| component.get(target) == Some(id))
     };
@@ -82,8 +118,9 @@ fn boxed(ty: TypeRef) -> TypeRef {
     }
 }
 
-/// Strongly connected component of every type (Kosaraju, iterative: schema graphs can be deep).
-fn components(defs: &BTreeMap<String, TypeDef>) -> BTreeMap<String, usize> {
+/// Strongly connected component of every type along `edges` (Kosaraju, iterative: schema
+/// graphs can be deep).
+fn components(defs: &BTreeMap<String, TypeDef>, edges: fn(&TypeDef) -> Vec<&str>) -> BTreeMap<String, usize> {
     let names: Vec<&str> = defs.keys().map(String::as_str).collect();
     let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, name)| (*name, i)).collect();
     let forward: Vec<Vec<usize>> = names

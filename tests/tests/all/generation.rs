@@ -96,3 +96,23 @@ fn broken_path_templates_are_refused_with_their_place() {
         assert!(message.contains(expected), "{message}");
     }
 }
+
+/// Types described only in terms of themselves through unions, flattened parents or aliases
+/// would recurse forever while decoding (a stack overflow, not an error); they become JSON.
+#[test]
+fn self_describing_cycles_become_free_form_json() {
+    let header =
+        r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": "#;
+    let cases = [
+        r##"{"Root": {"oneOf": [{"$ref": "#/components/schemas/Y"}, {"type": "string"}]}, "Y": {"oneOf": [{"$ref": "#/components/schemas/Root"}, {"type": "integer"}]}}"##,
+        r##"{"Root": {"oneOf": [{"$ref": "#/components/schemas/Root"}, {"type": "string"}]}}"##,
+        r##"{"Root": {"allOf": [{"$ref": "#/components/schemas/B"}]}, "B": {"allOf": [{"$ref": "#/components/schemas/Root"}, {"type": "object", "properties": {"a": {"type": "string"}}}]}}"##,
+    ];
+    for schemas in cases {
+        let spec = format!("{header}{schemas}}}}}");
+        let files = generate(spec.as_bytes(), "cycle.json", &Settings::default()).expect(schemas);
+        let types = String::from_utf8_lossy(files.get("src/types.rs").unwrap()).into_owned();
+        assert!(types.contains("pub type Root = serde_json::Value;"), "{types}");
+        assert!(!types.contains("enum Root") && !types.contains("Box<Root>"), "{types}");
+    }
+}

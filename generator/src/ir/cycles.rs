@@ -3,8 +3,9 @@
 //!
 //! Types are grouped into strongly connected components of the "contains by value" graph
 //! (lists and maps already own their items on the heap, so they add no edge); a field whose
-//! target lies in its owner's component is boxed. A component made only of aliases
-//! (`A = B`, `B = A`) has no field to box, so those aliases become free-form JSON.
+//! target lies in its owner's component is boxed. Cycles with nothing to box (aliases,
+//! unions and flattened parents only) are made free-form JSON first, by
+//! [`break_zero_width_cycles`].
 
 use std::collections::BTreeMap;
 
@@ -88,24 +89,6 @@ pub(crate) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
                 }
             }
             TypeKind::Alias(_) | TypeKind::Enum(_) => {}
-        }
-    }
-    // Alias-only cycles: nothing to box.
-    let mut members: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (name, id) in &component {
-        members.entry(*id).or_default().push(name.clone());
-    }
-    for group in members.values() {
-        let cyclic = group.len() > 1
-            || group.iter().any(|name| defs.get(name).is_some_and(|def| edges(def).contains(&name.as_str())));
-        let only_aliases =
-            group.iter().all(|name| matches!(defs.get(name).map(|def| &def.kind), Some(TypeKind::Alias(_))));
-        if cyclic && only_aliases {
-            for name in group {
-                if let Some(def) = defs.get_mut(name) {
-                    def.kind = TypeKind::Alias(TypeRef::Json);
-                }
-            }
         }
     }
 }

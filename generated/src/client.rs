@@ -9,7 +9,7 @@ use trackit_runtime::{ApiClient, ApiClientBuilder, Credentials, Error, Profile};
 /// the base URL given to [`Client::login`] is only a server address.
 pub const BASE_PATH: &str = "/TrackIt/WebApi";
 /// Where the server issues tokens, relative to the API's base URL (from the document's
-/// OAuth2 password flow).
+/// `OAuth2` password flow).
 pub const TOKEN_URL: &str = "token";
 /// A connection to the server, logged in as one user.
 ///
@@ -28,7 +28,21 @@ impl Client {
     pub async fn login(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
         Self::builder(base_url, credentials).login().await
     }
+    /// [`Client::login`] for programs without an async runtime; calls are then sent with
+    /// `send_blocking()`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::login`], and when called from inside an async runtime.
+    #[cfg(feature = "blocking")]
+    pub fn login_blocking(
+        base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Self, Error> {
+        trackit_runtime::blocking::block_on(Self::login(base_url, credentials))
+    }
     /// Starts configuring a client: timeouts, plain-http opt-in, extra middleware.
+    #[must_use]
     pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             inner: ApiClient::builder(base_url, credentials)
@@ -37,48 +51,59 @@ impl Client {
         }
     }
     /// Wraps a runtime client configured by hand.
+    #[must_use]
     pub fn from_runtime(runtime: ApiClient) -> Self {
         Self { runtime }
     }
     /// The runtime client that sends every call.
+    #[must_use]
     pub fn runtime(&self) -> &ApiClient {
         &self.runtime
     }
     /// The logged-in user's profile from the latest token reply, once logged in.
+    #[must_use]
     pub fn profile(&self) -> Option<Arc<Profile>> {
         self.runtime.profile()
     }
     /// Operations tagged `Assignment`.
-    pub fn assignment(&self) -> crate::api::AssignmentApi<'_> {
-        crate::api::AssignmentApi::new(&self.runtime)
+    #[must_use]
+    pub fn assignments(&self) -> crate::api::AssignmentsApi<'_> {
+        crate::api::AssignmentsApi::new(&self.runtime)
     }
     /// Operations tagged `Attachment`.
-    pub fn attachment(&self) -> crate::api::AttachmentApi<'_> {
-        crate::api::AttachmentApi::new(&self.runtime)
+    #[must_use]
+    pub fn attachments(&self) -> crate::api::AttachmentsApi<'_> {
+        crate::api::AttachmentsApi::new(&self.runtime)
     }
     /// Operations tagged `Module`.
-    pub fn module(&self) -> crate::api::ModuleApi<'_> {
-        crate::api::ModuleApi::new(&self.runtime)
+    #[must_use]
+    pub fn modules(&self) -> crate::api::ModulesApi<'_> {
+        crate::api::ModulesApi::new(&self.runtime)
     }
     /// Operations tagged `PriorityHierarchy`.
+    #[must_use]
     pub fn priority_hierarchy(&self) -> crate::api::PriorityHierarchyApi<'_> {
         crate::api::PriorityHierarchyApi::new(&self.runtime)
     }
     /// Operations tagged `Search`.
+    #[must_use]
     pub fn search(&self) -> crate::api::SearchApi<'_> {
         crate::api::SearchApi::new(&self.runtime)
     }
     /// Operations tagged `Solution`.
-    pub fn solution(&self) -> crate::api::SolutionApi<'_> {
-        crate::api::SolutionApi::new(&self.runtime)
+    #[must_use]
+    pub fn solutions(&self) -> crate::api::SolutionsApi<'_> {
+        crate::api::SolutionsApi::new(&self.runtime)
     }
     /// Operations tagged `Technician`.
-    pub fn technician(&self) -> crate::api::TechnicianApi<'_> {
-        crate::api::TechnicianApi::new(&self.runtime)
+    #[must_use]
+    pub fn technicians(&self) -> crate::api::TechniciansApi<'_> {
+        crate::api::TechniciansApi::new(&self.runtime)
     }
     /// Operations tagged `Ticket`.
-    pub fn ticket(&self) -> crate::api::TicketApi<'_> {
-        crate::api::TicketApi::new(&self.runtime)
+    #[must_use]
+    pub fn tickets(&self) -> crate::api::TicketsApi<'_> {
+        crate::api::TicketsApi::new(&self.runtime)
     }
 }
 /// Configures a [`Client`]; made by [`Client::builder`].
@@ -88,30 +113,35 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Allows plain `http://` to a server that is not on this machine. Credentials and
     /// tokens then cross the network unencrypted: use it only on a trusted network.
+    #[must_use]
     pub fn allow_insecure_http(self, allow: bool) -> Self {
         Self {
             inner: self.inner.allow_insecure_http(allow),
         }
     }
     /// Time allowed for each request, from connecting to the end of the reply.
+    #[must_use]
     pub fn timeout(self, timeout: Duration) -> Self {
         Self {
             inner: self.inner.timeout(timeout),
         }
     }
     /// Time allowed to establish a connection.
+    #[must_use]
     pub fn connect_timeout(self, timeout: Duration) -> Self {
         Self {
             inner: self.inner.connect_timeout(timeout),
         }
     }
     /// The `User-Agent` header sent with every request.
+    #[must_use]
     pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
         Self {
             inner: self.inner.user_agent(user_agent),
         }
     }
     /// Overrides where tokens are requested: absolute, or relative to the base URL.
+    #[must_use]
     pub fn token_url(self, url: &str) -> Self {
         Self {
             inner: self.inner.token_url(url),
@@ -119,6 +149,7 @@ impl ClientBuilder {
     }
     /// Adds a middleware layer (retry, tracing, …) outside the authentication layer, so
     /// each attempt it makes carries a current token.
+    #[must_use]
     pub fn with<M: trackit_runtime::reqwest_middleware::Middleware>(
         self,
         middleware: M,
@@ -128,6 +159,7 @@ impl ClientBuilder {
         }
     }
     /// Applies any other setting of the runtime's builder.
+    #[must_use]
     pub fn configure(
         self,
         configure: impl FnOnce(ApiClientBuilder) -> ApiClientBuilder,

@@ -5,9 +5,11 @@
 //!
 //! Field names follow Rust conventions; serde keeps the names the server uses on the wire.
 use serde::{Deserialize, Serialize};
+/// A note to add to an assignment: its text, and optionally its type, activity code and time spent.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.AssignmentNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct AssignmentNoteDto {
+pub struct AssignmentNote {
     /// The `Note Type` field.
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
@@ -22,14 +24,16 @@ pub struct AssignmentNoteDto {
     pub duration: Option<String>,
     /// The `OptionalParams` field.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<OptionalParamInputDto>,
+    pub optional_params: Option<OptionalParams>,
 }
+/// Extras of an assignment update: a note to add with it, and the reserved parameters.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.AssignmentOptionalParamInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct AssignmentOptionalParamInputDto {
+pub struct AssignmentOptionalParams {
     /// The `Note` field.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<AssignmentNoteDto>,
+    pub note: Option<AssignmentNote>,
     /// The `Param1` field.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
     pub param1: Option<serde_json::Value>,
@@ -37,19 +41,23 @@ pub struct AssignmentOptionalParamInputDto {
     #[serde(rename = "Param2", default, skip_serializing_if = "Option::is_none")]
     pub param2: Option<serde_json::Value>,
 }
+/// An assignment's new status by name, with an optional note.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeAssignmentStatusInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChangeAssignmentStatusInputDto {
+pub struct AssignmentStatusChange {
     /// The `StatusName` field.
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<String>,
     /// The `Note` field.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<ChangeAssignmentStatusNoteDto>,
+    pub note: Option<AssignmentStatusNote>,
 }
+/// The note that goes with an assignment's status change or closing.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeAssignmentStatusNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChangeAssignmentStatusNoteDto {
+pub struct AssignmentStatusNote {
     /// The `Note Type` field.
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
@@ -61,64 +69,35 @@ pub struct ChangeAssignmentStatusNoteDto {
     pub note: Option<String>,
     /// The `OptionalParams` field.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<OptionalParamInputDto>,
+    pub optional_params: Option<OptionalParams>,
 }
-/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeStatusInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChangeStatusInputDto {
-    /// The `StatusName` field.
-    #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
-    pub status_name: Option<String>,
-    /// The `Note` field.
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<ChangeStatusNoteDto>,
-}
-/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeStatusNoteDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChangeStatusNoteDto {
-    /// The `Note Type` field.
-    #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
-    pub note_type: Option<String>,
-    /// The `Activity Code` field.
-    #[serde(rename = "Activity Code", default, skip_serializing_if = "Option::is_none")]
-    pub activity_code: Option<String>,
-    /// The `Note` field.
-    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// The `Private` field.
-    #[serde(rename = "Private", default, skip_serializing_if = "Option::is_none")]
-    pub private: Option<bool>,
-    /// The `OptionalParams` field.
-    #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<OptionalParamInputDto>,
-}
+/// Closing an assignment, with an optional note.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseAssignmentInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct CloseAssignmentInputDto {
+pub struct CloseAssignment {
     /// The `Note` field.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<ChangeAssignmentStatusNoteDto>,
+    pub note: Option<AssignmentStatusNote>,
 }
+/// Closing a ticket, with an optional note; the ticket gets the default status of type "Closed".
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct CloseInputDto {
+pub struct CloseTicket {
     /// The `Note` field.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<ChangeStatusNoteDto>,
+    pub note: Option<TicketStatusNote>,
 }
-/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CreateInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct CreateInputDto {
-    /// The `Properties` field.
-    #[serde(rename = "Properties", default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The `OptionalParams` field.
-    #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<OptionalParamInputDto>,
-}
+/// Field values of a new ticket or assignment, by display name (see `RecordInput::field`).
+///
+/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CreateInputDto` in the document, replaced in `generator.toml`.
+pub type CreateInput = trackit_runtime::records::RecordInput;
+/// Two reserved, free-form parameters the server accepts on most writes.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.OptionalParamInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct OptionalParamInputDto {
+pub struct OptionalParams {
     /// The `Param1` field.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
     pub param1: Option<serde_json::Value>,
@@ -126,9 +105,11 @@ pub struct OptionalParamInputDto {
     #[serde(rename = "Param2", default, skip_serializing_if = "Option::is_none")]
     pub param2: Option<serde_json::Value>,
 }
+/// The category, requestor, location and department whose priority the group's hierarchy decides.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.PriorityHeirarchyInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct PriorityHeirarchyInputDto {
+pub struct PriorityHierarchyInput {
     /// The `CategoryId` field.
     #[serde(rename = "CategoryId", default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<i32>,
@@ -142,9 +123,11 @@ pub struct PriorityHeirarchyInputDto {
     #[serde(rename = "DepartmentId", default, skip_serializing_if = "Option::is_none")]
     pub department_id: Option<i32>,
 }
+/// A search: the words to find (`term`), the module (24 = tickets) and the page of results; 0/0 pages mean everything.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.SearchInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct SearchInputDto {
+pub struct SearchInput {
     /// The `MaxContentLength` field.
     #[serde(
         rename = "MaxContentLength",
@@ -172,11 +155,13 @@ pub struct SearchInputDto {
     pub result_fields: Option<Vec<i32>>,
     /// The `OptionalParams` field.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<OptionalParamInputDto>,
+    pub optional_params: Option<OptionalParams>,
 }
+/// A note to add to a ticket: its text, and optionally its type, activity code, time spent and privacy.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.TicketNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TicketNoteDto {
+pub struct TicketNote {
     /// The `Note Type` field.
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
@@ -194,14 +179,16 @@ pub struct TicketNoteDto {
     pub private: Option<bool>,
     /// The `OptionalParams` field.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<OptionalParamInputDto>,
+    pub optional_params: Option<OptionalParams>,
 }
+/// Extras of a ticket update: a note to add with it, and the reserved parameters.
+///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.TicketOptionalParamInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TicketOptionalParamInputDto {
+pub struct TicketOptionalParams {
     /// The `Note` field.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<TicketNoteDto>,
+    pub note: Option<TicketNote>,
     /// The `Param1` field.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
     pub param1: Option<serde_json::Value>,
@@ -209,23 +196,44 @@ pub struct TicketOptionalParamInputDto {
     #[serde(rename = "Param2", default, skip_serializing_if = "Option::is_none")]
     pub param2: Option<serde_json::Value>,
 }
-/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.UpdateAssignmentInputDto` in the document.
+/// A ticket's new status by name (`"In Progress"`), with an optional note.
+///
+/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeStatusInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct UpdateAssignmentInputDto {
-    /// The `Properties` field.
-    #[serde(rename = "Properties", default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+pub struct TicketStatusChange {
+    /// The `StatusName` field.
+    #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
+    pub status_name: Option<String>,
+    /// The `Note` field.
+    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<TicketStatusNote>,
+}
+/// The note that goes with a ticket's status change or closing.
+///
+/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeStatusNoteDto` in the document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketStatusNote {
+    /// The `Note Type` field.
+    #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
+    pub note_type: Option<String>,
+    /// The `Activity Code` field.
+    #[serde(rename = "Activity Code", default, skip_serializing_if = "Option::is_none")]
+    pub activity_code: Option<String>,
+    /// The `Note` field.
+    #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The `Private` field.
+    #[serde(rename = "Private", default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
     /// The `OptionalParams` field.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<AssignmentOptionalParamInputDto>,
+    pub optional_params: Option<OptionalParams>,
 }
-/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.UpdateTicketInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct UpdateTicketInputDto {
-    /// The `Properties` field.
-    #[serde(rename = "Properties", default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The `OptionalParams` field.
-    #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
-    pub optional_params: Option<TicketOptionalParamInputDto>,
-}
+/// Field values to change on an assignment, by display name (see `RecordInput::field`).
+///
+/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.UpdateAssignmentInputDto` in the document, replaced in `generator.toml`.
+pub type UpdateAssignmentInput = trackit_runtime::records::RecordInput;
+/// Field values to change on a ticket, by display name (see `RecordInput::field`).
+///
+/// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.UpdateTicketInputDto` in the document, replaced in `generator.toml`.
+pub type UpdateTicketInput = trackit_runtime::records::RecordInput;

@@ -39,6 +39,16 @@ pub enum Error {
         /// What is not supported, and why.
         reason: String,
     },
+    /// `generator.toml` is not valid, or names something the document does not have.
+    #[error("{file}: {}{reason}", if key.is_empty() { String::new() } else { format!("{key}: ") })]
+    Config {
+        /// The options file.
+        file: String,
+        /// The option, as a dotted TOML key (empty when the file as a whole is at fault).
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The generator produced code it cannot parse: a bug in the generator, not in the document.
     #[error("internal error while printing {file}: {message} (please report this with the document)")]
     Internal {

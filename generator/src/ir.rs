@@ -14,6 +14,7 @@ use openapiv3::{
 };
 
 use crate::Error;
+use crate::config::{Config, ReplyOptions};
 use crate::naming::{self, Namespace};
 
 mod compose;
@@ -60,6 +61,42 @@ pub struct Operation {
     pub body: Option<Body>,
     pub response: TypeRef,
     pub reply: ReplyKind,
+    /// The reply's type from `generator.toml`, overriding `response`.
+    pub reply_shape: Option<ReplyShape>,
+    /// Set when the call is paged by the `[paging]` parameters: their value meaning "all".
+    pub paging: Option<i64>,
+    /// The request builder's name (`GetTicketNotesRequest`).
+    pub request_name: String,
+}
+
+/// A reply read into a type named in `generator.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyShape {
+    /// A Rust type path.
+    pub ty: String,
+    pub envelope: Envelope,
+}
+
+/// Where the value sits in the reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Envelope {
+    /// The whole reply.
+    Whole,
+    /// `{"<key>": value}`
+    Member(String),
+    /// `{"<count>": n, "<items>": [value…]}`
+    Page { items: String, count: String },
+}
+
+impl ReplyShape {
+    fn from_options(options: &ReplyOptions) -> Self {
+        let envelope = match (&options.member, &options.items, &options.count) {
+            (Some(member), _, _) => Envelope::Member(member.clone()),
+            (None, Some(items), Some(count)) => Envelope::Page { items: items.clone(), count: count.clone() },
+            _ => Envelope::Whole,
+        };
+        Self { ty: options.ty.clone(), envelope }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +138,16 @@ pub struct Param {
     pub object_style: ObjectStyle,
     /// An object (or list of objects), sent as key/value pairs rather than one text value.
     pub structured: bool,
+    /// One of the `[paging]` parameters of a paged call: set by a builder method, defaulting
+    /// to the value that means "all".
+    pub paging: Option<PagingRole>,
+}
+
+/// Which of the two `[paging]` parameters a parameter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagingRole {
+    Size,
+    Number,
 }
 
 #[derive(Debug)]
@@ -183,6 +230,8 @@ pub enum TypeKind {
     /// A string enumeration; unknown values are kept in an extra catch-all variant.
     Enum(Vec<Variant>),
     Alias(TypeRef),
+    /// Replaced in `generator.toml` by a type of the user's (a Rust path).
+    External(String),
 }
 
 #[derive(Debug)]
@@ -246,12 +295,15 @@ pub(crate) fn pointer_escape(key: &str) -> String {
 }
 
 /// Builds the model of `spec`; `document` names the source in errors.
-pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
+pub fn build(spec: &OpenAPI, document: &str, config: &Config) -> Result<Api, Error> {
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
-    let names = naming::type_names(schemas.into_iter().flat_map(|s| s.keys().map(String::as_str)), RESERVED_TYPE_NAMES);
+    let mut names =
+        naming::type_names(schemas.into_iter().flat_map(|s| s.keys().map(String::as_str)), RESERVED_TYPE_NAMES);
+    rename_types(&mut names, config)?;
     let mut space = TypeSpace {
         spec,
         document,
+        config,
         names,
         defs: BTreeMap::new(),
         taken: Namespace::default(),
@@ -271,6 +323,8 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
 
     let mut groups: BTreeMap<String, Vec<Operation>> = BTreeMap::new();
     let mut method_names: BTreeMap<String, Namespace> = BTreeMap::new();
+    let mut seen_tags = std::collections::BTreeSet::new();
+    let mut seen_operations = std::collections::BTreeSet::new();
     for (path, item) in &spec.paths.paths {
         let item_pointer = format!("/paths/{}", pointer_escape(path));
         let item = match item {
@@ -281,6 +335,13 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
         };
         for (method, operation) in item.iter() {
             let tag = operation.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+            seen_tags.insert(tag.clone());
+            if let Some(id) = &operation.operation_id {
+                seen_operations.insert(id.clone());
+            }
+            if config.tags.include.as_ref().is_some_and(|include| !include.contains(&tag)) {
+                continue;
+            }
             let pointer = format!("{item_pointer}/{method}");
             // `new` is the tag struct's constructor; calls must not take it.
             let names = method_names.entry(tag.clone()).or_insert_with(|| Namespace::with_reserved(&["new"]));
@@ -305,16 +366,29 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
         "fmt",
     ]);
     let mut struct_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
-    let tags = groups
-        .into_iter()
-        .map(|(tag, operations)| TagGroup {
-            module: module_names.claim(naming::snake(&tag)),
-            struct_name: struct_names.claim(format!("{}Api", naming::camel(&tag))),
+    check_config_names(config, &seen_tags, &seen_operations)?;
+    let mut tags = Vec::with_capacity(groups.len());
+    for (tag, mut operations) in groups {
+        let module = match config.tags.names.get(&tag) {
+            Some(wanted) => claim_exactly(&mut module_names, wanted)
+                .ok_or_else(|| config.error(&format!("tags.names.{tag}"), format!("`{wanted}` is already taken")))?,
+            None => module_names.claim(naming::snake(&tag)),
+        };
+        let struct_name = struct_names.claim(format!("{}Api", naming::camel(&module)));
+        // Request builders live beside the tag's struct and the names its module imports.
+        let mut request_names =
+            Namespace::with_reserved(&[struct_name.as_str(), "ApiClient", "Call", "Method", "Error", "BoxFuture"]);
+        for operation in &mut operations {
+            operation.request_name = request_names.claim(format!("{}Request", naming::camel(&operation.rust_name)));
+        }
+        tags.push(TagGroup {
+            module,
+            struct_name,
             description: tag_docs.get(tag.as_str()).cloned().flatten(),
             tag,
             operations,
-        })
-        .collect();
+        });
+    }
 
     cycles::break_zero_width_cycles(&mut space.defs);
     cycles::box_recursive_fields(&mut space.defs);
@@ -329,6 +403,51 @@ pub fn build(spec: &OpenAPI, document: &str) -> Result<Api, Error> {
         tags,
         types: space.defs.into_values().collect(),
     })
+}
+
+/// Applies `[types."…"].name`: every schema named must exist, and no two types may share a name.
+fn rename_types(names: &mut BTreeMap<String, String>, config: &Config) -> Result<(), Error> {
+    for (raw, options) in &config.types {
+        let key = format!("types.\"{raw}\"");
+        if !names.contains_key(raw) {
+            return Err(config.error(&key, format!("the document has no schema `{raw}`")));
+        }
+        let Some(wanted) = &options.name else { continue };
+        if RESERVED_TYPE_NAMES.contains(&wanted.as_str()) {
+            return Err(config.error(&format!("{key}.name"), format!("`{wanted}` is reserved for generated code")));
+        }
+        if let Some((other, _)) = names.iter().find(|(other, name)| *name == wanted && *other != raw) {
+            return Err(config.error(&format!("{key}.name"), format!("`{wanted}` is already the name of `{other}`")));
+        }
+        names.insert(raw.clone(), wanted.clone());
+    }
+    Ok(())
+}
+
+/// Every tag and operation named in `generator.toml` must be in the document.
+fn check_config_names(
+    config: &Config,
+    tags: &std::collections::BTreeSet<String>,
+    operations: &std::collections::BTreeSet<String>,
+) -> Result<(), Error> {
+    let known = |set: &std::collections::BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
+    for tag in config.tags.include.iter().flatten().chain(config.tags.names.keys()) {
+        if !tags.contains(tag) {
+            return Err(config.error("tags", format!("the document has no tag `{tag}` (it has {})", known(tags))));
+        }
+    }
+    for id in config.operations.keys() {
+        if !operations.contains(id) {
+            return Err(config.error(&format!("operations.{id}"), format!("the document has no operation `{id}`")));
+        }
+    }
+    Ok(())
+}
+
+/// Takes exactly `wanted` in `names`, or nothing when it is taken.
+fn claim_exactly(names: &mut Namespace, wanted: &str) -> Option<String> {
+    let claimed = names.claim(wanted.to_owned());
+    (claimed == wanted).then_some(claimed)
 }
 
 fn unsupported(document: &str, pointer: &str, reason: impl Into<String>) -> Error {
@@ -369,6 +488,7 @@ fn token_url(spec: &OpenAPI) -> Option<String> {
 struct TypeSpace<'a> {
     spec: &'a OpenAPI,
     document: &'a str,
+    config: &'a Config,
     /// Raw component schema name → Rust type name.
     names: BTreeMap<String, String>,
     defs: BTreeMap<String, TypeDef>,
@@ -389,10 +509,16 @@ impl<'a> TypeSpace<'a> {
         schema: &ReferenceOr<Schema>,
         pointer: &str,
     ) -> Result<(), Error> {
-        let (description, kind) = match schema {
-            ReferenceOr::Reference { reference } => (None, TypeKind::Alias(self.reference(reference, pointer)?)),
-            ReferenceOr::Item(schema) => (describe(schema), self.kind_of(name, schema, pointer)?),
+        let options = self.config.types.get(raw);
+        let (description, kind) = match (schema, options.and_then(|options| options.replace.clone())) {
+            (ReferenceOr::Reference { .. }, Some(path)) => (None, TypeKind::External(path)),
+            (ReferenceOr::Item(schema), Some(path)) => (describe(schema), TypeKind::External(path)),
+            (ReferenceOr::Reference { reference }, None) => {
+                (None, TypeKind::Alias(self.reference(reference, pointer)?))
+            }
+            (ReferenceOr::Item(schema), None) => (describe(schema), self.kind_of(name, schema, pointer)?),
         };
+        let description = options.and_then(|options| options.description.clone()).or(description);
         self.defs.insert(name.to_owned(), TypeDef { name: name.to_owned(), origin: raw.to_owned(), description, kind });
         Ok(())
     }
@@ -640,7 +766,16 @@ impl<'a> TypeSpace<'a> {
     ) -> Result<Operation, Error> {
         let operation_id =
             operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-        let rust_name = method_names.claim(operation_rust_name(tag, method, path, operation.operation_id.as_deref()));
+        let options = operation.operation_id.as_ref().and_then(|id| self.config.operations.get(id));
+        let rust_name = match options.and_then(|options| options.name.as_ref()) {
+            Some(wanted) => claim_exactly(method_names, wanted).ok_or_else(|| {
+                self.config.error(
+                    &format!("operations.{operation_id}.name"),
+                    format!("`{wanted}` is already a call of tag `{tag}`"),
+                )
+            })?,
+            None => method_names.claim(operation_rust_name(tag, method, path, operation.operation_id.as_deref())),
+        };
         let type_prefix = naming::camel(&format!("{tag} {rust_name}"));
 
         // Operation parameters override path-item parameters of the same name and location.
@@ -725,8 +860,10 @@ impl<'a> TypeSpace<'a> {
                 list_style,
                 object_style,
                 structured,
+                paging: None,
             });
         }
+        let paging = self.mark_paging(&mut params);
 
         let body = match &operation.request_body {
             None => None,
@@ -739,6 +876,16 @@ impl<'a> TypeSpace<'a> {
 
         check_path_template(path, &params).map_err(|reason| invalid(self.document, pointer, reason))?;
         let (response, reply) = self.response(operation, &type_prefix, pointer)?;
+        let reply_shape = match options.and_then(|options| options.reply.as_ref()) {
+            Some(_) if reply != ReplyKind::Json => {
+                return Err(self.config.error(
+                    &format!("operations.{operation_id}.reply"),
+                    "only a JSON reply can be given a type; this operation's reply is not JSON",
+                ));
+            }
+            Some(reply) => Some(ReplyShape::from_options(reply)),
+            None => None,
+        };
         Ok(Operation {
             operation_id,
             method: method.to_uppercase(),
@@ -751,7 +898,27 @@ impl<'a> TypeSpace<'a> {
             body,
             response,
             reply,
+            reply_shape,
+            paging,
+            request_name: String::new(),
         })
+    }
+
+    /// Marks the `[paging]` parameters when the call has both as integers; returns the value
+    /// that means "all".
+    fn mark_paging(&self, params: &mut [Param]) -> Option<i64> {
+        let paging = self.config.paging.as_ref()?;
+        let is_integer = |param: &Param| matches!(param.ty, TypeRef::I32 | TypeRef::I64);
+        let size = params.iter().position(|param| param.wire_name == paging.size && is_integer(param))?;
+        let number = params.iter().position(|param| param.wire_name == paging.number && is_integer(param))?;
+        // The "all" value must fit the parameters' type.
+        let fits = |param: &Param| param.ty == TypeRef::I64 || i32::try_from(paging.all).is_ok();
+        if !fits(&params[size]) || !fits(&params[number]) {
+            return None;
+        }
+        params[size].paging = Some(PagingRole::Size);
+        params[number].paging = Some(PagingRole::Number);
+        Some(paging.all)
     }
 
     /// Whether values of `ty` have one text form: numbers, strings, booleans, enums.
@@ -981,6 +1148,7 @@ mod tests {
             list_style: ListStyle::Repeat,
             object_style: ObjectStyle::Form,
             structured: false,
+            paging: None,
         }
     }
 

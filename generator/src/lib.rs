@@ -14,6 +14,7 @@
 
 #![deny(missing_docs)]
 
+pub mod config;
 mod emit;
 mod error;
 mod ir;
@@ -24,6 +25,7 @@ mod swagger2;
 
 use std::collections::BTreeMap;
 
+pub use config::Config;
 pub use error::Error;
 
 /// The file listing what the generator owns inside the crate folder.
@@ -55,6 +57,8 @@ pub struct Settings {
     /// A relative OAuth2 `tokenUrl` is resolved against it. `None`: Swashbuckle's
     /// `swagger/docs/{info.version}`.
     pub document_path: Option<String>,
+    /// The options of `generator.toml`.
+    pub config: Config,
 }
 
 impl Default for Settings {
@@ -66,6 +70,7 @@ impl Default for Settings {
             standalone: false,
             spec_file_name: "swagger.json".into(),
             document_path: None,
+            config: Config::default(),
         }
     }
 }
@@ -107,7 +112,7 @@ impl FileSet {
 /// [`Error`] names the place in the document that is invalid or unsupported.
 pub fn generate(spec: &[u8], document: &str, settings: &Settings) -> Result<FileSet, Error> {
     let openapi = load::load(spec, document)?;
-    let api = ir::build(&openapi, document)?;
+    let api = ir::build(&openapi, document, &settings.config)?;
     emit::crate_files(&api, settings, spec)
 }
 

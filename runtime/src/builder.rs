@@ -16,6 +16,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::{check_transport_security, parse_base_url, resolve_token_url};
 use crate::grant::GrantClient;
 use crate::middleware::BearerAuth;
+use crate::timeouts::Timeouts;
 use crate::tls::TlsSettings;
 use crate::{Error, error};
 
@@ -183,7 +184,8 @@ impl ApiClientBuilder {
         // redirects never hands the token to another host.
         let transport = http_client(redirect::Policy::default())?;
         // The token client never follows redirects: the form holds the password.
-        let grants = GrantClient::new(http_client(redirect::Policy::none())?, token_url.clone());
+        let timeouts = Timeouts { request: self.timeout, connect: self.connect_timeout };
+        let grants = GrantClient::new(http_client(redirect::Policy::none())?, token_url.clone(), timeouts);
         let cache = Arc::new(TokenCache::new(self.credentials, grants));
 
         let stack = self
@@ -193,7 +195,7 @@ impl ApiClientBuilder {
             .with(BearerAuth::new(cache.clone(), &base_url))
             .build();
 
-        Ok(ApiClient::from_parts(base_url, token_url, stack, cache))
+        Ok(ApiClient::from_parts(base_url, token_url, stack, cache, timeouts))
     }
 }
 

@@ -115,7 +115,7 @@ impl<G: Grants> TokenCache<G> {
         let forgets_before = self.forgets.load(Ordering::Acquire);
         let outcome = self.renew().await;
         self.record(&mut last, &outcome, forgets_before);
-        if let Err(error @ Error::TokenEndpoint { .. }) = &outcome
+        if let Err(error @ (Error::TokenEndpoint { .. } | Error::Timeout { .. })) = &outcome
             && self.current_token().is_some_and(|token| token.is_alive(Instant::now()))
         {
             // Said once, by the task that renewed, not by every caller riding the token out.
@@ -222,7 +222,7 @@ impl<G: Grants> TokenCache<G> {
 
     /// When the endpoint is merely unreachable, a token inside its renewal margin still works.
     fn ride_out(&self, error: Error) -> Result<Arc<AccessToken>, Error> {
-        if let Error::TokenEndpoint { .. } = error
+        if let Error::TokenEndpoint { .. } | Error::Timeout { .. } = error
             && let Some(token) = self.current_token().filter(|token| token.is_alive(Instant::now()))
         {
             return Ok(token);

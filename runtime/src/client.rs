@@ -15,7 +15,9 @@ use crate::endpoint::operation_url;
 use crate::grant::GrantClient;
 use crate::layers::OperationId;
 use crate::profile::Profile;
+use crate::records::Page;
 use crate::stats::TokenStats;
+use crate::timeouts::Timeouts;
 use crate::{Error, reply, session, tls};
 
 /// A logged-in (or ready to log in) connection to one Track-It! Web API.
@@ -32,6 +34,7 @@ struct Inner {
     token_url: Url,
     http: ClientWithMiddleware,
     cache: Arc<TokenCache<GrantClient>>,
+    timeouts: Timeouts,
 }
 
 impl ApiClient {
@@ -41,8 +44,9 @@ impl ApiClient {
         token_url: Url,
         http: ClientWithMiddleware,
         cache: Arc<TokenCache<GrantClient>>,
+        timeouts: Timeouts,
     ) -> Self {
-        Self { inner: Arc::new(Inner { base_url, token_url, http, cache }) }
+        Self { inner: Arc::new(Inner { base_url, token_url, http, cache, timeouts }) }
     }
 
     pub(crate) fn cache(&self) -> &TokenCache<GrantClient> {
@@ -96,6 +100,33 @@ impl ApiClient {
         reply::interpret(operation, status, &body)
     }
 
+    /// Sends `call` and decodes the member `key` of a 2xx JSON object reply as `T`.
+    ///
+    /// Track-It! wraps records in an envelope, `{"Ticket": {…}}`, `{"Note": {…}}`; the other
+    /// members are skipped without being built. A reply without `key` is an
+    /// [`Error::Decode`], and decoding errors name the path from the top (`Ticket.22.Value`).
+    pub async fn execute_member<T: DeserializeOwned>(&self, call: Call, key: &'static str) -> Result<T, Error> {
+        let (operation, status, body) = self.send(call, "application/json").await?;
+        reply::check_status(operation, status, &body)?;
+        reply::decode_member(operation, &body, key)
+    }
+
+    /// Sends `call` and decodes a 2xx page reply, `{"<count>": n, "<items>": […]}`, e.g.
+    /// `{"Count": 12, "Notes": […]}`.
+    ///
+    /// A reply without the items array is an empty page; without the count (a number or a
+    /// numeric string), the count is the number of items received.
+    pub async fn execute_page<T: DeserializeOwned>(
+        &self,
+        call: Call,
+        items: &'static str,
+        count: &'static str,
+    ) -> Result<Page<T>, Error> {
+        let (operation, status, body) = self.send(call, "application/json").await?;
+        reply::check_status(operation, status, &body)?;
+        reply::decode_page(operation, &body, items, count)
+    }
+
     /// Sends `call` and returns a 2xx reply's body as text (`text/plain`, XML, CSV…).
     pub async fn execute_text(&self, call: Call) -> Result<String, Error> {
         let (operation, status, body) = self.send(call, "text/plain, */*").await?;
@@ -146,23 +177,24 @@ impl ApiClient {
             None => request,
         };
 
-        let response = request.send().await.map_err(|error| from_stack_error(operation, error))?;
+        let timeouts = &self.inner.timeouts;
+        let response = request.send().await.map_err(|error| from_stack_error(operation, timeouts, error))?;
         let status = response.status().as_u16();
         // After a logout the tokens are dead on the server (a 401 means they already were).
         if ends_session && (response.status().is_success() || status == 401) {
             self.inner.cache.forget();
         }
-        let body = response.bytes().await.map_err(|source| Error::Transport { operation: Some(operation), source })?;
+        let body = response.bytes().await.map_err(|source| timeouts.api_error(operation, source))?;
         Ok((operation, status, body))
     }
 }
 
 /// Unwraps what the middleware stack erased: token errors come back as themselves.
-fn from_stack_error(operation: &'static str, error: reqwest_middleware::Error) -> Error {
+fn from_stack_error(operation: &'static str, timeouts: &Timeouts, error: reqwest_middleware::Error) -> Error {
     match error {
         reqwest_middleware::Error::Reqwest(source) => match tls::certificate_problem(&source) {
             Some(reason) => Error::UntrustedCertificate { url: tls::origin_of(source.url()), reason },
-            None => Error::Transport { operation: Some(operation), source },
+            None => timeouts.api_error(operation, source),
         },
         reqwest_middleware::Error::Middleware(error) => match error.downcast::<Error>() {
             Ok(error) => error,

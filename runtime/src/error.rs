@@ -1,6 +1,7 @@
 //! The one error type every runtime and generated-client operation returns.
 
 use std::error::Error as StdError;
+use std::time::Duration;
 
 /// Everything that can go wrong while logging in to Track-It! or calling its Web API.
 ///
@@ -132,13 +133,24 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// The request did not complete: connection refused, timeout, TLS failure and the like.
+    /// The request did not complete: connection refused or dropped, a proxy failure and the
+    /// like (a timeout is [`Error::Timeout`]).
     #[error("{} could not reach Track-It!: {}", operation.unwrap_or("a request"), error_chain(source))]
     Transport {
         /// The operation id, when the failure belongs to one.
         operation: Option<&'static str>,
         /// The underlying HTTP client error.
         source: reqwest::Error,
+    },
+
+    /// Track-It! did not answer before the request timeout (60 s unless configured with
+    /// [`ApiClientBuilder::timeout`](crate::ApiClientBuilder::timeout)) or the connect timeout ran out.
+    #[error("{} got no answer from Track-It! {}", operation.unwrap_or("the token request (login)"), within(after))]
+    Timeout {
+        /// The operation id, e.g. `Ticket_Get`; `None` for the token request (login or renewal).
+        operation: Option<&'static str>,
+        /// The timeout that ran out, when known.
+        after: Option<Duration>,
     },
 
     /// A user-supplied middleware layer failed.
@@ -148,6 +160,19 @@ pub enum Error {
         operation: &'static str,
         /// The layer's error.
         source: Box<dyn StdError + Send + Sync>,
+    },
+
+    /// A create or update names a field the module does not have (checked against
+    /// `GET module/{n}/fields` by `RecordInput::check`).
+    #[error(
+        "Track-It! has no field named `{name}`{}",
+        suggestion.as_ref().map(|closest| format!("; did you mean `{closest}`?")).unwrap_or_default()
+    )]
+    UnknownField {
+        /// The name as given: a display name or a sequence number.
+        name: String,
+        /// The closest display name the module has, when one is close enough.
+        suggestion: Option<String>,
     },
 }
 
@@ -168,6 +193,7 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.is_timeout(),
+            Error::Timeout { .. } => true,
             _ => false,
         }
     }
@@ -179,6 +205,7 @@ impl Error {
         let retryable_status = |status: u16| status >= 500 || status == 408 || status == 429;
         match self {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_decode(),
+            Error::Timeout { .. } => true,
             Error::TokenEndpoint { status, .. } => status.is_none_or(retryable_status),
             Error::Api { status, .. } => retryable_status(*status),
             _ => false,
@@ -201,6 +228,7 @@ impl Error {
             Error::UntrustedCertificate { url, reason } => {
                 Some(Error::UntrustedCertificate { url: url.clone(), reason: reason.clone() })
             }
+            Error::Timeout { operation, after } => Some(Error::Timeout { operation: *operation, after: *after }),
             _ => None,
         }
     }
@@ -210,6 +238,16 @@ fn describe(message: &Option<String>) -> String {
     match message {
         Some(text) if !text.is_empty() => format!(": {text}"),
         _ => String::new(),
+    }
+}
+
+/// `within 60 s`, `within 250 ms`, or `in time` when the limit is unknown.
+fn within(after: &Option<Duration>) -> String {
+    match after {
+        Some(after) if after.subsec_millis() == 0 && !after.is_zero() => format!("within {} s", after.as_secs()),
+        Some(after) if *after < Duration::from_secs(1) => format!("within {} ms", after.as_millis()),
+        Some(after) => format!("within {:.1} s", after.as_secs_f64()),
+        None => "in time".to_owned(),
     }
 }
 
@@ -302,5 +340,20 @@ mod tests {
             Error::Api { operation: "Ticket_Get", status: 404, message: Some("No ticket.".into()), body: "{}".into() };
         assert_eq!(api.to_string(), "Ticket_Get failed with HTTP 404: No ticket.");
         assert_eq!(api.status(), Some(404));
+    }
+
+    #[test]
+    fn timeouts_say_how_long_was_waited() {
+        let timeout = Error::Timeout { operation: Some("Ticket_Get"), after: Some(Duration::from_secs(60)) };
+        assert_eq!(timeout.to_string(), "Ticket_Get got no answer from Track-It! within 60 s");
+        assert!(timeout.is_timeout() && timeout.is_retryable());
+        assert_eq!(timeout.status(), None);
+        let login = Error::Timeout { operation: None, after: Some(Duration::from_millis(1500)) };
+        assert_eq!(login.to_string(), "the token request (login) got no answer from Track-It! within 1.5 s");
+        let short = Error::Timeout { operation: Some("Ticket_Get"), after: Some(Duration::from_millis(200)) };
+        assert!(short.to_string().ends_with("within 200 ms"), "{short}");
+        let unknown = Error::Timeout { operation: Some("Ticket_Get"), after: None };
+        assert!(unknown.to_string().ends_with("in time"), "{unknown}");
+        assert!(matches!(login.duplicate(), Some(Error::Timeout { operation: None, after: Some(_) })));
     }
 }

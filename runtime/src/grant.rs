@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use reqwest::header::{ACCEPT, LOCATION};
 use secrecy::{ExposeSecret, SecretString};
@@ -13,6 +14,7 @@ use crate::Error;
 use crate::credentials::Credentials;
 use crate::error::error_chain;
 use crate::error::shorten;
+use crate::timeouts::Timeouts;
 use crate::tls::{certificate_problem, origin_of};
 use crate::token::{TokenReply, describe_non_json, parse_token_reply};
 
@@ -41,6 +43,8 @@ pub(crate) enum GrantFailure {
     Endpoint { status: Option<u16>, detail: String },
     /// The TLS handshake refused the token endpoint's certificate.
     UntrustedCertificate { url: String, reason: String },
+    /// No answer before the request or connect timeout ran out.
+    Timeout { after: Option<Duration> },
 }
 
 impl GrantFailure {
@@ -70,6 +74,7 @@ impl GrantFailure {
             GrantFailure::UntrustedCertificate { url, reason } => {
                 GrantFailure::UntrustedCertificate { url: mask(url), reason: mask(reason) }
             }
+            GrantFailure::Timeout { after } => GrantFailure::Timeout { after },
         }
     }
 
@@ -93,6 +98,7 @@ impl GrantFailure {
             }
             GrantFailure::Endpoint { status, detail } => Error::TokenEndpoint { status, detail },
             GrantFailure::UntrustedCertificate { url, reason } => Error::UntrustedCertificate { url, reason },
+            GrantFailure::Timeout { after } => Error::Timeout { operation: None, after },
         }
     }
 }
@@ -108,12 +114,21 @@ pub(crate) trait Grants: Send + Sync + 'static {
 pub(crate) struct GrantClient {
     http: reqwest::Client,
     token_url: Url,
+    timeouts: Timeouts,
 }
 
 impl GrantClient {
-    /// `http` must be built with `redirect::Policy::none()`.
-    pub(crate) fn new(http: reqwest::Client, token_url: Url) -> Self {
-        Self { http, token_url }
+    /// `http` must be built with `redirect::Policy::none()` and `timeouts`.
+    pub(crate) fn new(http: reqwest::Client, token_url: Url, timeouts: Timeouts) -> Self {
+        Self { http, token_url, timeouts }
+    }
+
+    /// A transport failure of the token request: timed out, or anything else.
+    fn transport_failure(&self, status: Option<u16>, error: &reqwest::Error) -> GrantFailure {
+        match self.timeouts.elapsed_before(error) {
+            Some(after) => GrantFailure::Timeout { after: Some(after) },
+            None => GrantFailure::Endpoint { status, detail: error_chain(error) },
+        }
     }
 
     async fn request(&self, form: &[(&str, &str)]) -> Result<TokenReply, GrantFailure> {
@@ -124,16 +139,13 @@ impl GrantClient {
                     Some(reason) => {
                         GrantFailure::UntrustedCertificate { url: origin_of(Some(&self.token_url)), reason }
                     }
-                    None => GrantFailure::Endpoint { status: None, detail: error_chain(&error) },
+                    None => self.transport_failure(None, &error),
                 },
             )?;
         let status = response.status();
         let location =
             response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).map(crate::error::redact_userinfo);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| GrantFailure::Endpoint { status: Some(status.as_u16()), detail: error_chain(&error) })?;
+        let body = response.bytes().await.map_err(|error| self.transport_failure(Some(status.as_u16()), &error))?;
 
         if status.is_success() {
             return parse_token_reply(&body)

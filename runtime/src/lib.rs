@@ -22,6 +22,11 @@
 //! - **Layers** added with [`ApiClientBuilder::with`] (retry, tracing) run outside the auth
 //!   layer, so every retry carries a current token; [`IdempotentOnly`] keeps a retry layer off
 //!   POSTs, and [`OperationId`] names the operation of each request.
+//! - **Envelopes and pages**: [`ApiClient::execute_member`] reads `{"Ticket": {…}}` replies,
+//!   [`ApiClient::execute_page`] reads `{"Count": n, "Notes": […]}`, and
+//!   [`paging::paginate`] walks a paged list lazily as one stream of items.
+//! - **Blocking** (feature `blocking`): [`blocking::block_on`] and [`blocking::iter`] run calls
+//!   on one shared runtime, for code that is not async.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), trackit_runtime::Error> {
@@ -40,6 +45,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod body;
 mod builder;
 mod cache;
@@ -47,14 +54,18 @@ mod call;
 mod client;
 mod credentials;
 mod endpoint;
+mod envelope;
 mod error;
 mod grant;
 mod layers;
 mod middleware;
+pub mod paging;
 mod profile;
+pub mod records;
 mod reply;
 mod session;
 mod stats;
+mod timeouts;
 mod tls;
 mod token;
 
@@ -72,3 +83,7 @@ pub use error::Error;
 pub use layers::{IdempotentOnly, OperationId};
 pub use profile::Profile;
 pub use stats::TokenStats;
+
+/// The future a generated request turns into when it is awaited (`IntoFuture`): boxed, so each
+/// request type needs no future type of its own.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

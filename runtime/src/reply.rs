@@ -1,10 +1,15 @@
 //! Turning an API reply into a typed value or an [`Error`] that carries the server's message.
 
-use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny};
 use serde_json::Value;
 
 use crate::Error;
+use crate::envelope::{Member, PageEnvelope};
 use crate::error::shorten;
+use crate::records::Page;
 
 /// Error bodies longer than this are cut, so one huge HTML page does not flood the logs.
 const MAX_KEPT_BODY_CHARS: usize = 16 * 1024;
@@ -34,24 +39,84 @@ pub(crate) fn check_status(operation: &'static str, status: u16, body: &[u8]) ->
 }
 
 /// Decodes JSON, naming the failing location (`Ticket.1.Value`); an empty body reads as `null`.
-///
-/// Tracking the location costs an allocation per object key, so the body is decoded plainly
-/// first and only a failure is decoded again with tracking, to name where it went wrong.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &'static str, body: &[u8]) -> Result<T, Error> {
-    let is_blank = body.iter().all(u8::is_ascii_whitespace);
-    let json: &[u8] = if is_blank { b"null" } else { body };
-    serde_json::from_slice(json).or_else(|_| decode_tracking_the_path(operation, json))
+    decode_seed(operation, body, PhantomData::<T>)
 }
 
-fn decode_tracking_the_path<T: DeserializeOwned>(operation: &'static str, json: &[u8]) -> Result<T, Error> {
+/// Decodes the member `key` of a reply object (`{"Ticket": {…}}`) as `T`, skipping the others.
+///
+/// A failure names its location from the top, `Ticket.22.Value`; a missing member is a
+/// `Decode` error at `key`.
+pub(crate) fn decode_member<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    key: &'static str,
+) -> Result<T, Error> {
+    match decode_seed(operation, body, Member::new(key))? {
+        Some(value) => Ok(value),
+        None => Err(missing_member(operation, body, key)),
+    }
+}
+
+/// Decodes a page envelope `{"<count>": n, "<items>": […]}`: absent items are an empty page,
+/// an absent count is the number of items.
+pub(crate) fn decode_page<T: DeserializeOwned>(
+    operation: &'static str,
+    body: &[u8],
+    items: &'static str,
+    count: &'static str,
+) -> Result<Page<T>, Error> {
+    let parts = decode_seed(operation, body, PageEnvelope::new(items, count))?;
+    let items = parts.items.unwrap_or_default();
+    let count = parts.count.unwrap_or(items.len() as u64);
+    Ok(Page { count, items })
+}
+
+/// Tracking the location costs an allocation per object key, so the body is decoded plainly
+/// first and only a failure is decoded again with tracking, to name where it went wrong.
+fn decode_seed<'de, S>(operation: &'static str, body: &'de [u8], seed: S) -> Result<S::Value, Error>
+where
+    S: DeserializeSeed<'de> + Clone,
+{
+    let is_blank = body.iter().all(u8::is_ascii_whitespace);
+    let json: &'de [u8] = if is_blank { b"null" } else { body };
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        decode_error(operation, json, path, error.into_inner())
-    })?;
+    match seed.clone().deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value)) {
+        Ok(value) => Ok(value),
+        Err(_) => decode_tracking_the_path(operation, json, seed),
+    }
+}
+
+fn decode_tracking_the_path<'de, S: DeserializeSeed<'de>>(
+    operation: &'static str,
+    json: &'de [u8],
+    seed: S,
+) -> Result<S::Value, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let mut track = serde_path_to_error::Track::new();
+    let value = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut deserializer, &mut track))
+        .map_err(|source| decode_error(operation, json, track.path().to_string(), source))?;
     // Trailing data after the value means the reply is not what we think it is.
     deserializer.end().map_err(|source| decode_error(operation, json, ".".to_owned(), source))?;
     Ok(value)
+}
+
+/// Names the members that are there, so a renamed envelope (`Tickets`) is spotted at once.
+fn missing_member(operation: &'static str, body: &[u8], key: &'static str) -> Error {
+    let present = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(body)
+        .map(|members| members.keys().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    let reason = match present.as_str() {
+        "" => "the reply has no members".to_owned(),
+        names => format!("the member is missing; the reply has {}", shorten(names, 200)),
+    };
+    Error::Decode {
+        operation,
+        path: key.to_owned(),
+        snippet: snippet_around(body, 1, 1),
+        source: <serde_json::Error as serde::de::Error>::custom(reason),
+    }
 }
 
 fn decode_error(operation: &'static str, json: &[u8], path: String, source: serde_json::Error) -> Error {

@@ -6,7 +6,6 @@
 //! error to its crate.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
 use std::time::Instant;
@@ -14,6 +13,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::Args;
 use trackit_codegen::{RuntimeDependency, Settings, output};
+
+use crate::spec_file::{read_spec, spec_files};
 
 #[derive(Args)]
 pub(crate) struct CorpusArgs {
@@ -127,20 +128,6 @@ pub(crate) fn run(args: CorpusArgs) -> anyhow::Result<ExitCode> {
     Ok(if failed == 0 && clean == compiled { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-fn spec_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    let mut specs: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-            let name = name.strip_suffix(".gz").unwrap_or(&name);
-            [".json", ".yaml", ".yml"].iter().any(|extension| name.ends_with(extension))
-        })
-        .collect();
-    specs.sort();
-    Ok(specs)
-}
-
 /// Every k-th spec of the sorted list: small and large, old and new specs alike.
 fn spread_sample(specs: Vec<PathBuf>, sample: usize) -> Vec<PathBuf> {
     if sample == 0 || sample >= specs.len() {
@@ -148,18 +135,6 @@ fn spread_sample(specs: Vec<PathBuf>, sample: usize) -> Vec<PathBuf> {
     }
     let step = specs.len() as f64 / sample as f64;
     (0..sample).filter_map(|i| specs.get((i as f64 * step) as usize).cloned()).collect()
-}
-
-fn read_spec(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if path.extension().is_some_and(|extension| extension == "gz") {
-        let mut decoded = Vec::new();
-        flate2::read::GzDecoder::new(bytes.as_slice())
-            .read_to_end(&mut decoded)
-            .with_context(|| format!("{}: not valid gzip", path.display()))?;
-        return Ok(decoded);
-    }
-    Ok(bytes)
 }
 
 /// Errors and warnings per crate name, from `cargo check`'s JSON messages.

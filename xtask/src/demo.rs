@@ -11,7 +11,7 @@ use trackit_sim::{DEMO_PASSWORD, DEMO_USER, SimConfig, Simulator};
 use xtask::fetch::FetchOptions;
 
 use crate::console::Console;
-use crate::generate::{fetch, generate_into};
+use crate::generate::{fetch, generate_into, read_config};
 
 #[derive(Args)]
 pub(crate) struct DemoArgs {
@@ -32,10 +32,19 @@ pub(crate) async fn run(args: DemoArgs, console: Console) -> anyhow::Result<Exit
     let temp =
         tempfile::Builder::new().prefix("trackit-demo-").tempdir().context("cannot create a temporary folder")?;
     let crate_dir = temp.path().join("trackit");
+    // The same options and guide as the checked-in crate, so the demo sees the same client.
+    let generated = root.join("generated");
+    let config = read_config(None, &generated)?;
+    std::fs::create_dir_all(&crate_dir)?;
+    if let Some(guide) = &config.docs.guide {
+        std::fs::copy(generated.join(guide), crate_dir.join(guide))
+            .with_context(|| format!("cannot copy the guide {guide}"))?;
+    }
     let settings = Settings {
         runtime: RuntimeDependency::Path(root.join("runtime").display().to_string()),
         standalone: true,
         document_path: document.document_path.clone(),
+        config,
         ..Settings::default()
     };
     generate_into(&crate_dir, &document, &settings, false, false, console)?;

@@ -32,6 +32,9 @@ pub(crate) struct GenerateArgs {
     /// Change nothing; exit 1 and name the files if the folder would change.
     #[arg(long)]
     check: bool,
+    /// The generator's options (default: `generator.toml` in the output folder, when present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// Where a document came from, and what to call it.
@@ -55,8 +58,10 @@ pub(crate) async fn run(args: GenerateArgs, console: Console) -> anyhow::Result<
         Document { bytes, name: path.display().to_string(), document_path: None }
     };
     let document = Document { bytes: reviewable(document.bytes), ..document };
+    let config = read_config(args.config.as_deref(), &out)?;
     let settings = Settings {
         document_path: document.document_path.clone(),
+        config,
         ..settings_for_folder(&crate::workspace_root(), &out)
     };
     let rerun = rerun_command(&args);
@@ -78,6 +83,9 @@ fn rerun_command(args: &GenerateArgs) -> String {
     }
     if let Some(out) = &args.out {
         command.push_str(&format!(" --out {}", out.display()));
+    }
+    if let Some(config) = &args.config {
+        command.push_str(&format!(" --config {}", config.display()));
     }
     command
 }
@@ -113,6 +121,28 @@ pub(crate) async fn fetch(server: &str, options: &FetchOptions, console: Console
     let document_path = path.to_ascii_lowercase().find("/swagger/").map(|start| path[start + 1..].to_owned());
     Ok(Document { bytes: fetched.bytes, name: fetched.document_url.to_string(), document_path })
 }
+
+/// The options in `file`, or in `generator.toml` of the crate folder when there is one.
+pub(crate) fn read_config(file: Option<&Path>, crate_dir: &Path) -> anyhow::Result<trackit_codegen::Config> {
+    let default_file = crate_dir.join(CONFIG_FILE);
+    let path = match file {
+        Some(path) => path.to_path_buf(),
+        None if default_file.is_file() => default_file,
+        None => return Ok(trackit_codegen::Config::default()),
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let config = trackit_codegen::Config::from_toml(&text, &path.display().to_string())?;
+    // The guide is included by `include_str!`, so it must be in the crate, or the crate will not build.
+    if let Some(guide) = &config.docs.guide
+        && !crate_dir.join(guide).is_file()
+    {
+        anyhow::bail!("{}: docs.guide: {} does not exist", path.display(), crate_dir.join(guide).display());
+    }
+    Ok(config)
+}
+
+/// The options file the generator reads beside the kept document.
+pub(crate) const CONFIG_FILE: &str = "generator.toml";
 
 /// Settings for a crate written to `out`: `generated/` is a workspace member with the runtime
 /// beside it; any other folder gets the runtime by absolute path and a workspace of its own,

@@ -3,12 +3,14 @@
 //! Exit codes: 0 success; 1 failure (the message says why), `--check` found `generated/`
 //! out of date, or `diff` found breaking changes; 2 bad command line.
 
+mod bench;
 mod connection;
 mod console;
 mod corpus;
 mod demo;
 mod diff;
 mod generate;
+mod spec_file;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +29,7 @@ const EXIT_CODES: &str = "Exit codes:\n  \
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
-    about = "Generate the Track-It! client, compare API versions, and run the demo",
+    about = "Generate the Track-It! client, compare API versions, run the demo and the benchmarks",
     version,
     after_help = EXIT_CODES
 )]
@@ -73,6 +75,24 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Generate a client for every spec in a folder (default: ../shared/corpus) and compile them all.
     Corpus(corpus::CorpusArgs),
+    /// Time generation, compilation of the generated crate and each request, against the peers.
+    #[command(after_help = "Parts, one table each (also written as markdown to --report):\n  \
+        (a) generation: wall time (median of --runs) and peak memory of ours, openapi-generator and\n      \
+            progenitor on the Track-It! document and the largest corpus specs, next to serde parsing alone\n  \
+        (b) cargo check and cargo build of each generated crate, cold (dependencies prebuilt) and after\n      \
+            touching one file, with rustc's peak memory (--release adds release builds; --skip-compile skips)\n  \
+        (c) latency and requests per second through the client against plain reqwest on loopback\n      \
+            (cargo bench -p trackit-runtime --bench overhead; --skip-requests skips)\n\n\
+        Peers are used where installed and never installed by the bench:\n  \
+        pip install openapi-generator-cli; cargo install cargo-progenitor --locked; npm i -g swagger2openapi\n\n\
+        Examples:\n  \
+        cargo xtask bench\n  \
+        cargo xtask bench --spec github --runs 3\n  \
+        cargo xtask bench --skip-compile --skip-requests   # generation only, a minute or two")]
+    Bench(bench::BenchArgs),
+    /// Generates once into a folder: the child process `bench` times.
+    #[command(name = "bench-generate-once", hide = true)]
+    BenchGenerateOnce(bench::once::GenerateOnceArgs),
 }
 
 /// The workspace root: xtask lives one folder below it.
@@ -102,6 +122,8 @@ fn main() -> ExitCode {
             Command::Diff(args) => diff::run(args, verbosity),
             Command::Demo(args) => demo::run(args, console).await,
             Command::Corpus(args) => corpus::run(args),
+            Command::Bench(args) => bench::run(args),
+            Command::BenchGenerateOnce(args) => bench::once::run(args),
         }
     });
     match outcome {

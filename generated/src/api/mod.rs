@@ -5,26 +5,26 @@
 //!
 //! Reach them through the client's accessors, e.g. `client.ticket()`.
 /// Operations tagged `Assignment`.
-pub mod assignment;
+pub mod assignments;
 /// Operations tagged `Attachment`.
-pub mod attachment;
+pub mod attachments;
 /// Operations tagged `Module`.
-pub mod module;
+pub mod modules;
 /// Operations tagged `PriorityHierarchy`.
 pub mod priority_hierarchy;
 /// Operations tagged `Search`.
 pub mod search;
 /// Operations tagged `Solution`.
-pub mod solution;
+pub mod solutions;
 /// Operations tagged `Technician`.
-pub mod technician;
+pub mod technicians;
 /// Operations tagged `Ticket`.
-pub mod ticket;
-pub use assignment::AssignmentApi;
-pub use attachment::AttachmentApi;
-pub use module::ModuleApi;
+pub mod tickets;
+pub use assignments::AssignmentsApi;
+pub use attachments::AttachmentsApi;
+pub use modules::ModulesApi;
 pub use priority_hierarchy::PriorityHierarchyApi;
 pub use search::SearchApi;
-pub use solution::SolutionApi;
-pub use technician::TechnicianApi;
-pub use ticket::TicketApi;
+pub use solutions::SolutionsApi;
+pub use technicians::TechniciansApi;
+pub use tickets::TicketsApi;

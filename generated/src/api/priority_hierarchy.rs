@@ -2,15 +2,18 @@
 // Do not edit by hand: run `cargo xtask generate` to regenerate.
 
 //! Operations tagged `PriorityHierarchy`.
-use trackit_runtime::{ApiClient, Call, Method};
+use trackit_runtime::{ApiClient, BoxFuture, Call, Method};
 use crate::{Error, types};
 /// The calls of the operations tagged `PriorityHierarchy`; reach it with `Client::priority_hierarchy`.
+///
+/// Each call takes the required parameters and returns a request: set optional parameters on it, then `.await` it (or call `.send().await`).
 #[derive(Clone, Copy, Debug)]
 pub struct PriorityHierarchyApi<'a> {
     client: &'a ApiClient,
 }
 impl<'a> PriorityHierarchyApi<'a> {
     /// Wraps a runtime client (for use without the generated `Client`).
+    #[must_use]
     pub fn new(client: &'a ApiClient) -> Self {
         Self { client }
     }
@@ -22,19 +25,55 @@ impl<'a> PriorityHierarchyApi<'a> {
     ///
     /// - `priority_heirarchy_input`: The request body.
     ///
+    /// Returns the request ([`ResolveRequest`]): `.await` it to send it.
+    pub fn resolve(
+        &self,
+        priority_heirarchy_input: &'a types::PriorityHierarchyInput,
+    ) -> ResolveRequest<'a> {
+        ResolveRequest {
+            client: self.client,
+            priority_heirarchy_input,
+        }
+    }
+}
+/// A `PriorityHierarchy_GetPriorityHierarchy` request, made by [`PriorityHierarchyApi::resolve`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ResolveRequest<'a> {
+    client: &'a ApiClient,
+    priority_heirarchy_input: &'a types::PriorityHierarchyInput,
+}
+impl ResolveRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
     /// # Errors
     ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn get_priority_hierarchy(
-        &self,
-        priority_heirarchy_input: &types::PriorityHeirarchyInputDto,
-    ) -> Result<serde_json::Value, Error> {
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<String, Error> {
         let call = Call::new(
                 "PriorityHierarchy_GetPriorityHierarchy",
                 Method::POST,
                 "/priorityheirarchy",
             )
-            .json_body(priority_heirarchy_input)?;
-        self.client.execute(call).await
+            .json_body(self.priority_heirarchy_input)?;
+        self.client.execute_member(call, "Priority").await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<String, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for ResolveRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -2,15 +2,18 @@
 // Do not edit by hand: run `cargo xtask generate` to regenerate.
 
 //! Operations tagged `Search`.
-use trackit_runtime::{ApiClient, Call, Method};
+use trackit_runtime::{ApiClient, BoxFuture, Call, Method};
 use crate::{Error, types};
 /// The calls of the operations tagged `Search`; reach it with `Client::search`.
+///
+/// Each call takes the required parameters and returns a request: set optional parameters on it, then `.await` it (or call `.send().await`).
 #[derive(Clone, Copy, Debug)]
 pub struct SearchApi<'a> {
     client: &'a ApiClient,
 }
 impl<'a> SearchApi<'a> {
     /// Wraps a runtime client (for use without the generated `Client`).
+    #[must_use]
     pub fn new(client: &'a ApiClient) -> Self {
         Self { client }
     }
@@ -22,15 +25,55 @@ impl<'a> SearchApi<'a> {
     ///
     /// - `search_input`: Term to look for, module sequence to search, paging (0/0 = everything) and MaxContentLength (-1 = untruncated).
     ///
+    /// Returns the request ([`FindRequest`]): `.await` it to send it.
+    pub fn find(&self, search_input: &'a types::SearchInput) -> FindRequest<'a> {
+        FindRequest {
+            client: self.client,
+            search_input,
+        }
+    }
+}
+/// A `Search_Search` request, made by [`SearchApi::find`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct FindRequest<'a> {
+    client: &'a ApiClient,
+    search_input: &'a types::SearchInput,
+}
+impl FindRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
     /// # Errors
     ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn search(
-        &self,
-        search_input: &types::SearchInputDto,
-    ) -> Result<serde_json::Value, Error> {
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(
+        self,
+    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
         let call = Call::new("Search_Search", Method::POST, "/searches")
-            .json_body(search_input)?;
-        self.client.execute(call).await
+            .json_body(self.search_input)?;
+        self.client.execute_page(call, "SearchResults", "Count").await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(
+        self,
+    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for FindRequest<'a> {
+    type Output = Result<
+        trackit_runtime::paging::Page<trackit_runtime::records::Record>,
+        Error,
+    >;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -13,7 +13,8 @@ pub(super) fn types_rs(context: &Context<'_>) -> TokenStream {
         "Field names follow Rust conventions; serde keeps the names the server uses on the wire.".to_owned(),
     ]);
     // Aliases need no derives; a file of aliases only must not import what it does not use.
-    let derives_serde = context.api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
+    let derives_serde =
+        context.api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_) | TypeKind::External(_)));
     let imports = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
     let items = context.api.types.iter().map(type_def);
     quote! {
@@ -72,6 +73,18 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+        TypeKind::External(path) => {
+            // Checked to be a path when `generator.toml` was read.
+            let path: TokenStream = path.parse().unwrap_or_default();
+            let mut paragraphs: Vec<String> = def.description.as_deref().map(docs::sanitize).into_iter().collect();
+            paragraphs
+                .push(format!("Schema {} in the document, replaced in `generator.toml`.", docs::code(&def.origin)));
+            let doc = docs::outer(&paragraphs);
+            quote! {
+                #doc
+                pub type #name = #path;
             }
         }
     }

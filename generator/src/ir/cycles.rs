@@ -30,7 +30,7 @@ fn zero_width_edges(def: &TypeDef) -> Vec<&str> {
         }
         TypeKind::Union(variants) => variants.iter().filter_map(|variant| direct_target(&variant.ty)).collect(),
         TypeKind::Alias(target) => direct_target(target).into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Enum(_) | TypeKind::External(_) => Vec::new(),
     }
 }
 
@@ -61,7 +61,7 @@ fn edges(def: &TypeDef) -> Vec<&str> {
         TypeKind::Struct(structure) => structure.fields.iter().filter_map(|field| direct_target(&field.ty)).collect(),
         TypeKind::Union(variants) => variants.iter().filter_map(|variant| direct_target(&variant.ty)).collect(),
         TypeKind::Alias(target) => direct_target(target).into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Enum(_) | TypeKind::External(_) => Vec::new(),
     }
 }
 
@@ -88,7 +88,7 @@ pub(crate) fn box_recursive_fields(defs: &mut BTreeMap<String, TypeDef>) {
                     }
                 }
             }
-            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::External(_) => {}
         }
     }
 }

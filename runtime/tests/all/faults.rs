@@ -25,14 +25,14 @@ async fn a_slow_token_endpoint_is_waited_for_once() {
 }
 
 #[tokio::test]
-async fn a_token_endpoint_slower_than_the_timeout_is_a_retryable_token_error() {
+async fn a_token_endpoint_slower_than_the_timeout_is_a_retryable_timeout() {
     let sim = default_simulator().await;
     sim.faults().token_delay(Duration::from_secs(2));
     let client = demo_builder(&sim).timeout(Duration::from_millis(200)).build().expect("builds");
     let error = client.login().await.expect_err("timed out");
-    assert!(matches!(error, Error::TokenEndpoint { status: None, .. }), "{error:?}");
-    assert!(error.to_string().contains("timed out"), "{error}");
-    assert!(error.is_retryable());
+    assert!(matches!(error, Error::Timeout { operation: None, after: Some(_) }), "{error:?}");
+    assert_eq!(error.to_string(), "the token request (login) got no answer from Track-It! within 200 ms");
+    assert!(error.is_timeout() && error.is_retryable());
 }
 
 #[tokio::test]

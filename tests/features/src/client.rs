@@ -9,7 +9,7 @@ use trackit_runtime::{ApiClient, ApiClientBuilder, Credentials, Error, Profile};
 /// the base URL given to [`Client::login`] is only a server address.
 pub const BASE_PATH: &str = "/api/v1";
 /// Where the server issues tokens, relative to the API's base URL (from the document's
-/// OAuth2 password flow).
+/// `OAuth2` password flow).
 pub const TOKEN_URL: &str = "token";
 /// A connection to the server, logged in as one user.
 ///
@@ -28,7 +28,21 @@ impl Client {
     pub async fn login(base_url: &str, credentials: Credentials) -> Result<Self, Error> {
         Self::builder(base_url, credentials).login().await
     }
+    /// [`Client::login`] for programs without an async runtime; calls are then sent with
+    /// `send_blocking()`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::login`], and when called from inside an async runtime.
+    #[cfg(feature = "blocking")]
+    pub fn login_blocking(
+        base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Self, Error> {
+        trackit_runtime::blocking::block_on(Self::login(base_url, credentials))
+    }
     /// Starts configuring a client: timeouts, plain-http opt-in, extra middleware.
+    #[must_use]
     pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
         ClientBuilder {
             inner: ApiClient::builder(base_url, credentials)
@@ -37,32 +51,39 @@ impl Client {
         }
     }
     /// Wraps a runtime client configured by hand.
+    #[must_use]
     pub fn from_runtime(runtime: ApiClient) -> Self {
         Self { runtime }
     }
     /// The runtime client that sends every call.
+    #[must_use]
     pub fn runtime(&self) -> &ApiClient {
         &self.runtime
     }
     /// The logged-in user's profile from the latest token reply, once logged in.
+    #[must_use]
     pub fn profile(&self) -> Option<Arc<Profile>> {
         self.runtime.profile()
     }
     /// Operations tagged `Items`.
+    #[must_use]
     pub fn items(&self) -> crate::api::ItemsApi<'_> {
         crate::api::ItemsApi::new(&self.runtime)
     }
     /// Operations tagged `Pets`.
+    #[must_use]
     pub fn pets(&self) -> crate::api::PetsApi<'_> {
         crate::api::PetsApi::new(&self.runtime)
     }
     /// Operations tagged `Session`.
+    #[must_use]
     pub fn session(&self) -> crate::api::SessionApi<'_> {
         crate::api::SessionApi::new(&self.runtime)
     }
     /// Operations tagged `runtime`.
-    pub fn runtime_2(&self) -> crate::api::RuntimeApi<'_> {
-        crate::api::RuntimeApi::new(&self.runtime)
+    #[must_use]
+    pub fn runtime_2(&self) -> crate::api::Runtime2Api<'_> {
+        crate::api::Runtime2Api::new(&self.runtime)
     }
 }
 /// Configures a [`Client`]; made by [`Client::builder`].
@@ -72,30 +93,35 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Allows plain `http://` to a server that is not on this machine. Credentials and
     /// tokens then cross the network unencrypted: use it only on a trusted network.
+    #[must_use]
     pub fn allow_insecure_http(self, allow: bool) -> Self {
         Self {
             inner: self.inner.allow_insecure_http(allow),
         }
     }
     /// Time allowed for each request, from connecting to the end of the reply.
+    #[must_use]
     pub fn timeout(self, timeout: Duration) -> Self {
         Self {
             inner: self.inner.timeout(timeout),
         }
     }
     /// Time allowed to establish a connection.
+    #[must_use]
     pub fn connect_timeout(self, timeout: Duration) -> Self {
         Self {
             inner: self.inner.connect_timeout(timeout),
         }
     }
     /// The `User-Agent` header sent with every request.
+    #[must_use]
     pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
         Self {
             inner: self.inner.user_agent(user_agent),
         }
     }
     /// Overrides where tokens are requested: absolute, or relative to the base URL.
+    #[must_use]
     pub fn token_url(self, url: &str) -> Self {
         Self {
             inner: self.inner.token_url(url),
@@ -103,6 +129,7 @@ impl ClientBuilder {
     }
     /// Adds a middleware layer (retry, tracing, …) outside the authentication layer, so
     /// each attempt it makes carries a current token.
+    #[must_use]
     pub fn with<M: trackit_runtime::reqwest_middleware::Middleware>(
         self,
         middleware: M,
@@ -112,6 +139,7 @@ impl ClientBuilder {
         }
     }
     /// Applies any other setting of the runtime's builder.
+    #[must_use]
     pub fn configure(
         self,
         configure: impl FnOnce(ApiClientBuilder) -> ApiClientBuilder,

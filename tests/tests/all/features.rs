@@ -102,18 +102,18 @@ async fn parameters_of_every_style_reach_the_wire_as_the_document_says() {
     let server = Recorder::start().await;
     let client = server.client().await;
     let filter = Filter { color: Some("dark red".into()), size: Some(3) };
+    let tags = ["a".to_owned(), "b c".to_owned()];
+    let piped = ["x".to_owned(), "y".to_owned()];
     let item = client
         .items()
-        .get_item(
-            42,
-            Some(&["a".to_owned(), "b c".to_owned()]),
-            Some(&[1, 2]),
-            Some(&["x".to_owned(), "y".to_owned()]),
-            Some(&filter),
-            Some("req-1"),
-            Some("s3ss10n"),
-            Some(&Status::OnHold),
-        )
+        .get_item(42)
+        .tags(&tags)
+        .ids(&[1, 2])
+        .piped(&piped)
+        .filter(&filter)
+        .x_request_id("req-1")
+        .session("s3ss10n")
+        .status(&Status::OnHold)
         .await
         .unwrap();
     let seen = server.last("/api/v1/items/42");
@@ -197,7 +197,8 @@ async fn union_valued_path_and_header_parameters_go_as_their_text() {
     let client = server.client().await;
     client
         .items()
-        .get_thing(&ItemsGetThingKey::String("a b/c".into()), Some(&ItemsGetThingXTrace::Integer(7)))
+        .get_thing(&ItemsGetThingKey::String("a b/c".into()))
+        .x_trace(&ItemsGetThingXTrace::Integer(7))
         .await
         .unwrap();
     let seen = server.last("/api/v1/things/");
@@ -209,7 +210,7 @@ async fn union_valued_path_and_header_parameters_go_as_their_text() {
 async fn references_into_paths_and_properties_resolve() {
     let server = Recorder::start().await;
     let client = server.client().await;
-    assert_eq!(client.pets().first_pet_again(Some(&[4, 5])).await.unwrap(), None);
+    assert_eq!(client.pets().first_pet_again().ids(&[4, 5]).await.unwrap(), None);
     assert_eq!(server.last("/api/v1/pets/again").uri, "/api/v1/pets/again?ids=4&ids=5");
     let label: trackit_features::types::Label = serde_json::from_value(json!({"text": "Lamp"})).unwrap();
     let text: Option<trackit_features::types::ItemName> = label.text;

@@ -5,6 +5,7 @@ mod client;
 mod features;
 mod fresh;
 mod generation;
+mod options;
 mod output;
 
 use std::path::PathBuf;

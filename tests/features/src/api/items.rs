@@ -2,15 +2,18 @@
 // Do not edit by hand: run `cargo xtask generate` to regenerate.
 
 //! Operations tagged `Items`.
-use trackit_runtime::{ApiClient, Call, Method};
+use trackit_runtime::{ApiClient, BoxFuture, Call, Method};
 use crate::{Error, types};
 /// The calls of the operations tagged `Items`; reach it with `Client::items`.
+///
+/// Each call takes the required parameters and returns a request: set optional parameters on it, then `.await` it (or call `.send().await`).
 #[derive(Clone, Copy, Debug)]
 pub struct ItemsApi<'a> {
     client: &'a ApiClient,
 }
 impl<'a> ItemsApi<'a> {
     /// Wraps a runtime client (for use without the generated `Client`).
+    #[must_use]
     pub fn new(client: &'a ApiClient) -> Self {
         Self { client }
     }
@@ -21,39 +24,20 @@ impl<'a> ItemsApi<'a> {
     /// # Arguments
     ///
     /// - `item_id` (path `itemId`)
-    /// - `tags` (query `tags`, optional)
-    /// - `ids` (query `ids`, optional)
-    /// - `piped` (query `piped`, optional)
-    /// - `filter` (query `filter`, optional)
-    /// - `x_request_id` (header `X-Request-Id`, optional)
-    /// - `session` (cookie `session`, optional)
-    /// - `status` (query `status`, optional)
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn get_item(
-        &self,
-        item_id: i64,
-        tags: Option<&[String]>,
-        ids: Option<&[i64]>,
-        piped: Option<&[String]>,
-        filter: Option<&types::Filter>,
-        x_request_id: Option<&str>,
-        session: Option<&str>,
-        status: Option<&types::Status>,
-    ) -> Result<types::Item, Error> {
-        let call = Call::new("getItem", Method::GET, "/items/{itemId}")
-            .path_param("itemId", item_id)
-            .query_joined("tags", tags.unwrap_or_default(), ',')
-            .query_each("ids", ids.unwrap_or_default())
-            .query_joined("piped", piped.unwrap_or_default(), '|')
-            .query_object_opt("filter", filter, true)?
-            .header_opt("X-Request-Id", x_request_id)
-            .cookie_opt("session", session)
-            .query_opt("status", status);
-        self.client.execute(call).await
+    /// Returns the request ([`GetItemRequest`]): `.await` it to send it; before that, set [`tags`](GetItemRequest::tags), [`ids`](GetItemRequest::ids), [`piped`](GetItemRequest::piped), [`filter`](GetItemRequest::filter), [`x_request_id`](GetItemRequest::x_request_id), [`session`](GetItemRequest::session), [`status`](GetItemRequest::status) if needed.
+    pub fn get_item(&self, item_id: i64) -> GetItemRequest<'a> {
+        GetItemRequest {
+            client: self.client,
+            item_id,
+            tags: None,
+            ids: None,
+            piped: None,
+            filter: None,
+            x_request_id: None,
+            session: None,
+            status: None,
+        }
     }
     /// Calls `replaceItem`.
     ///
@@ -64,18 +48,17 @@ impl<'a> ItemsApi<'a> {
     /// - `item_id` (path `itemId`)
     /// - `body`: The request body.
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn replace_item(
+    /// Returns the request ([`ReplaceItemRequest`]): `.await` it to send it.
+    pub fn replace_item(
         &self,
         item_id: i64,
-        body: &types::Item,
-    ) -> Result<(), Error> {
-        let call = Call::new("replaceItem", Method::PUT, "/items/{itemId}")
-            .path_param("itemId", item_id)
-            .json_body(body)?;
-        self.client.execute(call).await
+        body: &'a types::Item,
+    ) -> ReplaceItemRequest<'a> {
+        ReplaceItemRequest {
+            client: self.client,
+            item_id,
+            body,
+        }
     }
     /// Calls `createItem`.
     ///
@@ -85,12 +68,12 @@ impl<'a> ItemsApi<'a> {
     ///
     /// - `body`: The request body.
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn create_item(&self, body: &types::Item) -> Result<types::Item, Error> {
-        let call = Call::new("createItem", Method::POST, "/items").json_body(body)?;
-        self.client.execute(call).await
+    /// Returns the request ([`CreateItemRequest`]): `.await` it to send it.
+    pub fn create_item(&self, body: &'a types::Item) -> CreateItemRequest<'a> {
+        CreateItemRequest {
+            client: self.client,
+            body,
+        }
     }
     /// Calls `uploadPhoto`.
     ///
@@ -101,18 +84,17 @@ impl<'a> ItemsApi<'a> {
     /// - `item_id` (path `itemId`)
     /// - `body`: The request body.
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn upload_photo(
+    /// Returns the request ([`UploadPhotoRequest`]): `.await` it to send it.
+    pub fn upload_photo(
         &self,
         item_id: i64,
-        body: &types::Upload,
-    ) -> Result<(), Error> {
-        let call = Call::new("uploadPhoto", Method::POST, "/items/{itemId}/photo")
-            .path_param("itemId", item_id)
-            .multipart_body(body)?;
-        self.client.execute(call).await
+        body: &'a types::Upload,
+    ) -> UploadPhotoRequest<'a> {
+        UploadPhotoRequest {
+            client: self.client,
+            item_id,
+            body,
+        }
     }
     /// Calls `downloadRaw`.
     ///
@@ -122,13 +104,12 @@ impl<'a> ItemsApi<'a> {
     ///
     /// - `item_id` (path `itemId`)
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn download_raw(&self, item_id: i64) -> Result<Vec<u8>, Error> {
-        let call = Call::new("downloadRaw", Method::GET, "/items/{itemId}/raw")
-            .path_param("itemId", item_id);
-        self.client.execute_bytes(call).await
+    /// Returns the request ([`DownloadRawRequest`]): `.await` it to send it.
+    pub fn download_raw(&self, item_id: i64) -> DownloadRawRequest<'a> {
+        DownloadRawRequest {
+            client: self.client,
+            item_id,
+        }
     }
     /// Calls `uploadRaw`.
     ///
@@ -139,14 +120,13 @@ impl<'a> ItemsApi<'a> {
     /// - `item_id` (path `itemId`)
     /// - `body`: The request body.
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn upload_raw(&self, item_id: i64, body: &[u8]) -> Result<(), Error> {
-        let call = Call::new("uploadRaw", Method::PUT, "/items/{itemId}/raw")
-            .path_param("itemId", item_id)
-            .raw_body("application/octet-stream", body);
-        self.client.execute(call).await
+    /// Returns the request ([`UploadRawRequest`]): `.await` it to send it.
+    pub fn upload_raw(&self, item_id: i64, body: &'a [u8]) -> UploadRawRequest<'a> {
+        UploadRawRequest {
+            client: self.client,
+            item_id,
+            body,
+        }
     }
     /// Calls `getThing`.
     ///
@@ -155,19 +135,333 @@ impl<'a> ItemsApi<'a> {
     /// # Arguments
     ///
     /// - `key`
-    /// - `x_trace` (header `X-Trace`, optional)
+    ///
+    /// Returns the request ([`GetThingRequest`]): `.await` it to send it; before that, set [`x_trace`](GetThingRequest::x_trace) if needed.
+    pub fn get_thing(&self, key: &'a types::ItemsGetThingKey) -> GetThingRequest<'a> {
+        GetThingRequest {
+            client: self.client,
+            key,
+            x_trace: None,
+        }
+    }
+}
+/// A `getItem` request, made by [`ItemsApi::get_item`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetItemRequest<'a> {
+    client: &'a ApiClient,
+    item_id: i64,
+    tags: Option<&'a [String]>,
+    ids: Option<&'a [i64]>,
+    piped: Option<&'a [String]>,
+    filter: Option<&'a types::Filter>,
+    x_request_id: Option<&'a str>,
+    session: Option<&'a str>,
+    status: Option<&'a types::Status>,
+}
+impl<'a> GetItemRequest<'a> {
+    /// Sets `tags`. (query `tags`; optional.)
+    pub fn tags(mut self, tags: &'a [String]) -> Self {
+        self.tags = Some(tags);
+        self
+    }
+    /// Sets `ids`. (query `ids`; optional.)
+    pub fn ids(mut self, ids: &'a [i64]) -> Self {
+        self.ids = Some(ids);
+        self
+    }
+    /// Sets `piped`. (query `piped`; optional.)
+    pub fn piped(mut self, piped: &'a [String]) -> Self {
+        self.piped = Some(piped);
+        self
+    }
+    /// Sets `filter`. (query `filter`; optional.)
+    pub fn filter(mut self, filter: &'a types::Filter) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+    /// Sets `X-Request-Id`. (header `X-Request-Id`; optional.)
+    pub fn x_request_id(mut self, x_request_id: &'a str) -> Self {
+        self.x_request_id = Some(x_request_id);
+        self
+    }
+    /// Sets `session`. (cookie `session`; optional.)
+    pub fn session(mut self, session: &'a str) -> Self {
+        self.session = Some(session);
+        self
+    }
+    /// Sets `status`. (query `status`; optional.)
+    pub fn status(mut self, status: &'a types::Status) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn get_thing(
-        &self,
-        key: &types::ItemsGetThingKey,
-        x_trace: Option<&types::ItemsGetThingXTrace>,
-    ) -> Result<(), Error> {
-        let call = Call::new("getThing", Method::GET, "/things/{key}")
-            .path_param_value("key", key)?
-            .header_value("X-Trace", x_trace)?;
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<types::Item, Error> {
+        let call = Call::new("getItem", Method::GET, "/items/{itemId}")
+            .path_param("itemId", self.item_id)
+            .query_joined("tags", self.tags.unwrap_or_default(), ',')
+            .query_each("ids", self.ids.unwrap_or_default())
+            .query_joined("piped", self.piped.unwrap_or_default(), '|')
+            .query_object_opt("filter", self.filter, true)?
+            .header_opt("X-Request-Id", self.x_request_id)
+            .cookie_opt("session", self.session)
+            .query_opt("status", self.status);
         self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<types::Item, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for GetItemRequest<'a> {
+    type Output = Result<types::Item, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `replaceItem` request, made by [`ItemsApi::replace_item`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ReplaceItemRequest<'a> {
+    client: &'a ApiClient,
+    item_id: i64,
+    body: &'a types::Item,
+}
+impl ReplaceItemRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<(), Error> {
+        let call = Call::new("replaceItem", Method::PUT, "/items/{itemId}")
+            .path_param("itemId", self.item_id)
+            .json_body(self.body)?;
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for ReplaceItemRequest<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `createItem` request, made by [`ItemsApi::create_item`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateItemRequest<'a> {
+    client: &'a ApiClient,
+    body: &'a types::Item,
+}
+impl CreateItemRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<types::Item, Error> {
+        let call = Call::new("createItem", Method::POST, "/items").json_body(self.body)?;
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<types::Item, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for CreateItemRequest<'a> {
+    type Output = Result<types::Item, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `uploadPhoto` request, made by [`ItemsApi::upload_photo`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UploadPhotoRequest<'a> {
+    client: &'a ApiClient,
+    item_id: i64,
+    body: &'a types::Upload,
+}
+impl UploadPhotoRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<(), Error> {
+        let call = Call::new("uploadPhoto", Method::POST, "/items/{itemId}/photo")
+            .path_param("itemId", self.item_id)
+            .multipart_body(self.body)?;
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for UploadPhotoRequest<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `downloadRaw` request, made by [`ItemsApi::download_raw`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DownloadRawRequest<'a> {
+    client: &'a ApiClient,
+    item_id: i64,
+}
+impl DownloadRawRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<Vec<u8>, Error> {
+        let call = Call::new("downloadRaw", Method::GET, "/items/{itemId}/raw")
+            .path_param("itemId", self.item_id);
+        self.client.execute_bytes(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<Vec<u8>, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for DownloadRawRequest<'a> {
+    type Output = Result<Vec<u8>, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `uploadRaw` request, made by [`ItemsApi::upload_raw`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UploadRawRequest<'a> {
+    client: &'a ApiClient,
+    item_id: i64,
+    body: &'a [u8],
+}
+impl UploadRawRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<(), Error> {
+        let call = Call::new("uploadRaw", Method::PUT, "/items/{itemId}/raw")
+            .path_param("itemId", self.item_id)
+            .raw_body("application/octet-stream", self.body);
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for UploadRawRequest<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `getThing` request, made by [`ItemsApi::get_thing`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetThingRequest<'a> {
+    client: &'a ApiClient,
+    key: &'a types::ItemsGetThingKey,
+    x_trace: Option<&'a types::ItemsGetThingXTrace>,
+}
+impl<'a> GetThingRequest<'a> {
+    /// Sets `X-Trace`. (header `X-Trace`; optional.)
+    pub fn x_trace(mut self, x_trace: &'a types::ItemsGetThingXTrace) -> Self {
+        self.x_trace = Some(x_trace);
+        self
+    }
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<(), Error> {
+        let call = Call::new("getThing", Method::GET, "/things/{key}")
+            .path_param_value("key", self.key)?
+            .header_value("X-Trace", self.x_trace)?;
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for GetThingRequest<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

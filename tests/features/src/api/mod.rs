@@ -15,4 +15,4 @@ pub mod runtime_2;
 pub use items::ItemsApi;
 pub use pets::PetsApi;
 pub use session::SessionApi;
-pub use runtime_2::RuntimeApi;
+pub use runtime_2::Runtime2Api;

@@ -2,15 +2,18 @@
 // Do not edit by hand: run `cargo xtask generate` to regenerate.
 
 //! Operations tagged `Pets`.
-use trackit_runtime::{ApiClient, Call, Method};
+use trackit_runtime::{ApiClient, BoxFuture, Call, Method};
 use crate::{Error, types};
 /// The calls of the operations tagged `Pets`; reach it with `Client::pets`.
+///
+/// Each call takes the required parameters and returns a request: set optional parameters on it, then `.await` it (or call `.send().await`).
 #[derive(Clone, Copy, Debug)]
 pub struct PetsApi<'a> {
     client: &'a ApiClient,
 }
 impl<'a> PetsApi<'a> {
     /// Wraps a runtime client (for use without the generated `Client`).
+    #[must_use]
     pub fn new(client: &'a ApiClient) -> Self {
         Self { client }
     }
@@ -18,52 +21,186 @@ impl<'a> PetsApi<'a> {
     ///
     /// `GET /pets` (operation `GET /pets`).
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn get_pets(&self) -> Result<Vec<types::Pet>, Error> {
-        let call = Call::new("GET /pets", Method::GET, "/pets");
-        self.client.execute(call).await
+    /// Returns the request ([`GetPetsRequest`]): `.await` it to send it.
+    pub fn get_pets(&self) -> GetPetsRequest<'a> {
+        GetPetsRequest {
+            client: self.client,
+        }
     }
     /// Calls `list`.
     ///
     /// `GET /pets/first` (operation `list`).
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn list(&self) -> Result<types::MaybePet, Error> {
-        let call = Call::new("list", Method::GET, "/pets/first");
-        self.client.execute(call).await
+    /// Returns the request ([`ListRequest`]): `.await` it to send it.
+    pub fn list(&self) -> ListRequest<'a> {
+        ListRequest { client: self.client }
     }
     /// Calls `list`.
     ///
     /// `GET /pets/last` (operation `list`).
     ///
-    /// # Errors
-    ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn list_2(&self) -> Result<types::Node, Error> {
-        let call = Call::new("list", Method::GET, "/pets/last");
-        self.client.execute(call).await
+    /// Returns the request ([`List2Request`]): `.await` it to send it.
+    pub fn list_2(&self) -> List2Request<'a> {
+        List2Request {
+            client: self.client,
+        }
     }
     /// Calls `firstPetAgain`.
     ///
     /// `GET /pets/again` (operation `firstPetAgain`).
     ///
-    /// # Arguments
-    ///
-    /// - `ids` (query `ids`, optional)
+    /// Returns the request ([`FirstPetAgainRequest`]): `.await` it to send it; before that, set [`ids`](FirstPetAgainRequest::ids) if needed.
+    pub fn first_pet_again(&self) -> FirstPetAgainRequest<'a> {
+        FirstPetAgainRequest {
+            client: self.client,
+            ids: None,
+        }
+    }
+}
+/// A `GET /pets` request, made by [`PetsApi::get_pets`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetPetsRequest<'a> {
+    client: &'a ApiClient,
+}
+impl GetPetsRequest<'_> {
+    /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn first_pet_again(
-        &self,
-        ids: Option<&[i64]>,
-    ) -> Result<types::MaybePet, Error> {
-        let call = Call::new("firstPetAgain", Method::GET, "/pets/again")
-            .query_each("ids", ids.unwrap_or_default());
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<Vec<types::Pet>, Error> {
+        let call = Call::new("GET /pets", Method::GET, "/pets");
         self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<Vec<types::Pet>, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for GetPetsRequest<'a> {
+    type Output = Result<Vec<types::Pet>, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `list` request, made by [`PetsApi::list`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListRequest<'a> {
+    client: &'a ApiClient,
+}
+impl ListRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<types::MaybePet, Error> {
+        let call = Call::new("list", Method::GET, "/pets/first");
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<types::MaybePet, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for ListRequest<'a> {
+    type Output = Result<types::MaybePet, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `list` request, made by [`PetsApi::list_2`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct List2Request<'a> {
+    client: &'a ApiClient,
+}
+impl List2Request<'_> {
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<types::Node, Error> {
+        let call = Call::new("list", Method::GET, "/pets/last");
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<types::Node, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for List2Request<'a> {
+    type Output = Result<types::Node, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `firstPetAgain` request, made by [`PetsApi::first_pet_again`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct FirstPetAgainRequest<'a> {
+    client: &'a ApiClient,
+    ids: Option<&'a [i64]>,
+}
+impl<'a> FirstPetAgainRequest<'a> {
+    /// Sets `ids`. (query `ids`; optional.)
+    pub fn ids(mut self, ids: &'a [i64]) -> Self {
+        self.ids = Some(ids);
+        self
+    }
+    /// Sends the request and reads the reply.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<types::MaybePet, Error> {
+        let call = Call::new("firstPetAgain", Method::GET, "/pets/again")
+            .query_each("ids", self.ids.unwrap_or_default());
+        self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<types::MaybePet, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for FirstPetAgainRequest<'a> {
+    type Output = Result<types::MaybePet, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

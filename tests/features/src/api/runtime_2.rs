@@ -2,15 +2,18 @@
 // Do not edit by hand: run `cargo xtask generate` to regenerate.
 
 //! Operations tagged `runtime`.
-use trackit_runtime::{ApiClient, Call, Method};
+use trackit_runtime::{ApiClient, BoxFuture, Call, Method};
 use crate::Error;
 /// The calls of the operations tagged `runtime`; reach it with `Client::runtime_2`.
+///
+/// Each call takes the required parameters and returns a request: set optional parameters on it, then `.await` it (or call `.send().await`).
 #[derive(Clone, Copy, Debug)]
-pub struct RuntimeApi<'a> {
+pub struct Runtime2Api<'a> {
     client: &'a ApiClient,
 }
-impl<'a> RuntimeApi<'a> {
+impl<'a> Runtime2Api<'a> {
     /// Wraps a runtime client (for use without the generated `Client`).
+    #[must_use]
     pub fn new(client: &'a ApiClient) -> Self {
         Self { client }
     }
@@ -26,15 +29,53 @@ impl<'a> RuntimeApi<'a> {
     ///
     /// `GET /runtime/new` (operation `new`).
     ///
-    /// # Arguments
-    ///
-    /// - `a_b` (query `a b`, optional, server default `"'<script>'"`)
+    /// Returns the request ([`New2Request`]): `.await` it to send it; before that, set [`a_b`](New2Request::a_b) if needed.
+    pub fn new_2(&self) -> New2Request<'a> {
+        New2Request {
+            client: self.client,
+            a_b: None,
+        }
+    }
+}
+/// A `new` request, made by [`Runtime2Api::new_2`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct New2Request<'a> {
+    client: &'a ApiClient,
+    a_b: Option<&'a str>,
+}
+impl<'a> New2Request<'a> {
+    /// Sets `a b`. (query `a b`; the server's default is `"'<script>'"`.)
+    pub fn a_b(mut self, a_b: &'a str) -> Self {
+        self.a_b = Some(a_b);
+        self
+    }
+    /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn new_2(&self, a_b: Option<&str>) -> Result<(), Error> {
-        let call = Call::new("new", Method::GET, "/runtime/new").query_opt("a\rb", a_b);
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<(), Error> {
+        let call = Call::new("new", Method::GET, "/runtime/new")
+            .query_opt("a\rb", self.a_b);
         self.client.execute(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<(), Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for New2Request<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

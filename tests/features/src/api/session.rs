@@ -2,15 +2,18 @@
 // Do not edit by hand: run `cargo xtask generate` to regenerate.
 
 //! Operations tagged `Session`.
-use trackit_runtime::{ApiClient, Call, Method};
+use trackit_runtime::{ApiClient, BoxFuture, Call, Method};
 use crate::{Error, types};
 /// The calls of the operations tagged `Session`; reach it with `Client::session`.
+///
+/// Each call takes the required parameters and returns a request: set optional parameters on it, then `.await` it (or call `.send().await`).
 #[derive(Clone, Copy, Debug)]
 pub struct SessionApi<'a> {
     client: &'a ApiClient,
 }
 impl<'a> SessionApi<'a> {
     /// Wraps a runtime client (for use without the generated `Client`).
+    #[must_use]
     pub fn new(client: &'a ApiClient) -> Self {
         Self { client }
     }
@@ -22,11 +25,47 @@ impl<'a> SessionApi<'a> {
     ///
     /// - `body`: The request body.
     ///
+    /// Returns the request ([`LoginRequest`]): `.await` it to send it.
+    pub fn login(&self, body: &'a types::Login) -> LoginRequest<'a> {
+        LoginRequest {
+            client: self.client,
+            body,
+        }
+    }
+}
+/// A `login` request, made by [`SessionApi::login`].
+///
+/// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct LoginRequest<'a> {
+    client: &'a ApiClient,
+    body: &'a types::Login,
+}
+impl LoginRequest<'_> {
+    /// Sends the request and reads the reply.
+    ///
     /// # Errors
     ///
-    /// Fails when the server cannot be reached, the login is refused, the server answers with an error status, or the reply does not have the documented shape.
-    pub async fn login(&self, body: &types::Login) -> Result<String, Error> {
-        let call = Call::new("login", Method::POST, "/login").form_body(body)?;
+    /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
+    pub async fn send(self) -> Result<String, Error> {
+        let call = Call::new("login", Method::POST, "/login").form_body(self.body)?;
         self.client.execute_text(call).await
+    }
+    /// Sends the request and waits for the reply, for programs without an async runtime.
+    ///
+    /// # Errors
+    ///
+    /// As [`Self::send`], and when called from inside an async runtime (use `.await` there).
+    #[cfg(feature = "blocking")]
+    pub fn send_blocking(self) -> Result<String, Error> {
+        trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl<'a> std::future::IntoFuture for LoginRequest<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

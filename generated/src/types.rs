@@ -10,19 +10,19 @@ use serde::{Deserialize, Serialize};
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.AssignmentNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentNote {
-    /// The `Note Type` field.
+    /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
-    /// The `Activity Code` field.
+    /// What the work was, e.g. `Note By Technician`, `Completed Work` or `Research`.
     #[serde(rename = "Activity Code", default, skip_serializing_if = "Option::is_none")]
     pub activity_code: Option<String>,
-    /// The `Note` field.
+    /// The note's text.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The `Duration` field.
+    /// Time spent, as hours and minutes (`00:30`).
     #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// The `OptionalParams` field.
+    /// Reserved parameters; leave unset.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
     pub optional_params: Option<OptionalParams>,
 }
@@ -31,13 +31,13 @@ pub struct AssignmentNote {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.AssignmentOptionalParamInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentOptionalParams {
-    /// The `Note` field.
+    /// A note to add with the update.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<AssignmentNote>,
-    /// The `Param1` field.
+    /// Reserved; leave unset.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
     pub param1: Option<serde_json::Value>,
-    /// The `Param2` field.
+    /// Reserved; leave unset.
     #[serde(rename = "Param2", default, skip_serializing_if = "Option::is_none")]
     pub param2: Option<serde_json::Value>,
 }
@@ -46,10 +46,10 @@ pub struct AssignmentOptionalParams {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeAssignmentStatusInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentStatusChange {
-    /// The `StatusName` field.
+    /// The new status by name, e.g. `Paused` (each site configures its own).
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<String>,
-    /// The `Note` field.
+    /// A note recorded with the change.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<AssignmentStatusNote>,
 }
@@ -58,16 +58,16 @@ pub struct AssignmentStatusChange {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeAssignmentStatusNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentStatusNote {
-    /// The `Note Type` field.
+    /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
-    /// The `Activity Code` field.
+    /// What the work was, e.g. `Note By Technician`, `Completed Work` or `Research`.
     #[serde(rename = "Activity Code", default, skip_serializing_if = "Option::is_none")]
     pub activity_code: Option<String>,
-    /// The `Note` field.
+    /// The note's text.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The `OptionalParams` field.
+    /// Reserved parameters; leave unset.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
     pub optional_params: Option<OptionalParams>,
 }
@@ -76,7 +76,7 @@ pub struct AssignmentStatusNote {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseAssignmentInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CloseAssignment {
-    /// The `Note` field.
+    /// A note recorded with the closing.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<AssignmentStatusNote>,
 }
@@ -85,7 +85,7 @@ pub struct CloseAssignment {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CloseTicket {
-    /// The `Note` field.
+    /// A note recorded with the closing.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<TicketStatusNote>,
 }
@@ -98,10 +98,10 @@ pub type CreateInput = trackit_runtime::records::RecordInput;
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.OptionalParamInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OptionalParams {
-    /// The `Param1` field.
+    /// Reserved; leave unset.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
     pub param1: Option<serde_json::Value>,
-    /// The `Param2` field.
+    /// Reserved; leave unset.
     #[serde(rename = "Param2", default, skip_serializing_if = "Option::is_none")]
     pub param2: Option<serde_json::Value>,
 }
@@ -110,16 +110,16 @@ pub struct OptionalParams {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.PriorityHeirarchyInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PriorityHierarchyInput {
-    /// The `CategoryId` field.
+    /// The category's id.
     #[serde(rename = "CategoryId", default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<i32>,
-    /// The `RequestorId` field.
+    /// The requestor's id.
     #[serde(rename = "RequestorId", default, skip_serializing_if = "Option::is_none")]
     pub requestor_id: Option<i32>,
-    /// The `LocationId` field.
+    /// The location's id.
     #[serde(rename = "LocationId", default, skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i32>,
-    /// The `DepartmentId` field.
+    /// The department's id.
     #[serde(rename = "DepartmentId", default, skip_serializing_if = "Option::is_none")]
     pub department_id: Option<i32>,
 }
@@ -128,32 +128,32 @@ pub struct PriorityHierarchyInput {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.SearchInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchInput {
-    /// The `MaxContentLength` field.
+    /// Cut long text in results to this many characters; -1 (the default) keeps it whole.
     #[serde(
         rename = "MaxContentLength",
         default,
         skip_serializing_if = "Option::is_none",
     )]
     pub max_content_length: Option<i32>,
-    /// The `Term` field.
+    /// The words to find; a result contains every one of them.
     #[serde(rename = "Term", default, skip_serializing_if = "Option::is_none")]
     pub term: Option<String>,
-    /// The `Mode` field.
+    /// The search mode; BMC does not document its values, so leave it unset.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<i32>,
-    /// The `PageSize` field.
+    /// Results per page; 0 (or unset) together with page number 0 returns everything.
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// The `ModuleId` field.
+    /// The module to search: `records::TICKET_MODULE` (24) for tickets.
     #[serde(rename = "ModuleId", default, skip_serializing_if = "Option::is_none")]
     pub module_id: Option<i32>,
-    /// The `PageNumber` field.
+    /// The page to return, counted from 1; 0 (or unset) together with page size 0 returns everything.
     #[serde(rename = "PageNumber", default, skip_serializing_if = "Option::is_none")]
     pub page_number: Option<i32>,
-    /// The `ResultFields` field.
+    /// Field sequences to return with each result; unset, the server's default set (for tickets: ID, summary and status). Read the ticket for the rest.
     #[serde(rename = "ResultFields", default, skip_serializing_if = "Option::is_none")]
     pub result_fields: Option<Vec<i32>>,
-    /// The `OptionalParams` field.
+    /// Reserved parameters; leave unset.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
     pub optional_params: Option<OptionalParams>,
 }
@@ -162,22 +162,22 @@ pub struct SearchInput {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.TicketNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TicketNote {
-    /// The `Note Type` field.
+    /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
-    /// The `Activity Code` field.
+    /// What the work was, e.g. `Note By Technician`, `Completed Work` or `Research`.
     #[serde(rename = "Activity Code", default, skip_serializing_if = "Option::is_none")]
     pub activity_code: Option<String>,
-    /// The `Note` field.
+    /// The note's text.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The `Duration` field.
+    /// Time spent, as hours and minutes (`00:30`).
     #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// The `Private` field.
+    /// Whether only technicians see the note.
     #[serde(rename = "Private", default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// The `OptionalParams` field.
+    /// Reserved parameters; leave unset.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
     pub optional_params: Option<OptionalParams>,
 }
@@ -186,13 +186,13 @@ pub struct TicketNote {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.TicketOptionalParamInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TicketOptionalParams {
-    /// The `Note` field.
+    /// A note to add with the update.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<TicketNote>,
-    /// The `Param1` field.
+    /// Reserved; leave unset.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
     pub param1: Option<serde_json::Value>,
-    /// The `Param2` field.
+    /// Reserved; leave unset.
     #[serde(rename = "Param2", default, skip_serializing_if = "Option::is_none")]
     pub param2: Option<serde_json::Value>,
 }
@@ -201,10 +201,10 @@ pub struct TicketOptionalParams {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeStatusInputDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TicketStatusChange {
-    /// The `StatusName` field.
+    /// The new status by name, e.g. `In Progress` (each site configures its own).
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<String>,
-    /// The `Note` field.
+    /// A note recorded with the change.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<TicketStatusNote>,
 }
@@ -213,19 +213,19 @@ pub struct TicketStatusChange {
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeStatusNoteDto` in the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TicketStatusNote {
-    /// The `Note Type` field.
+    /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
     pub note_type: Option<String>,
-    /// The `Activity Code` field.
+    /// What the work was, e.g. `Note By Technician`, `Completed Work` or `Research`.
     #[serde(rename = "Activity Code", default, skip_serializing_if = "Option::is_none")]
     pub activity_code: Option<String>,
-    /// The `Note` field.
+    /// The note's text.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The `Private` field.
+    /// Whether only technicians see the note.
     #[serde(rename = "Private", default, skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// The `OptionalParams` field.
+    /// Reserved parameters; leave unset.
     #[serde(rename = "OptionalParams", default, skip_serializing_if = "Option::is_none")]
     pub optional_params: Option<OptionalParams>,
 }

@@ -22,6 +22,7 @@
 //! [types."TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.SearchInputDto"]
 //! name = "SearchInput"
 //! description = "What to search for, in which module, and which page of results."
+//! fields = { Term = "The words to find." }
 //!
 //! [paging]                                    # lists paged by these two parameters
 //! size = "pageSize"
@@ -107,6 +108,9 @@ pub struct TypeOptions {
     pub replace: Option<String>,
     /// Documentation, when the document has none.
     pub description: Option<String>,
+    /// Documentation of fields, by their names on the wire.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 /// `[paging]`: the parameters that page a list, and what the server returns when they say

@@ -285,8 +285,10 @@ pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "String",
     "Vec",
 ];
-/// Names used inside generated calls; parameters must not take them.
-const RESERVED_ARGUMENT_NAMES: &[&str] = &["self", "call"];
+/// Names parameters must not take: they become fields and methods of a request builder,
+/// beside its client and its own methods (`clone` too: the stream calls `Clone::clone`).
+const RESERVED_ARGUMENT_NAMES: &[&str] =
+    &["self", "call", "client", "send", "send_blocking", "stream", "clone", "into_future", "fmt"];
 const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Escapes a key for use in a JSON pointer (RFC 6901).
@@ -510,7 +512,7 @@ impl<'a> TypeSpace<'a> {
         pointer: &str,
     ) -> Result<(), Error> {
         let options = self.config.types.get(raw);
-        let (description, kind) = match (schema, options.and_then(|options| options.replace.clone())) {
+        let (description, mut kind) = match (schema, options.and_then(|options| options.replace.clone())) {
             (ReferenceOr::Reference { .. }, Some(path)) => (None, TypeKind::External(path)),
             (ReferenceOr::Item(schema), Some(path)) => (describe(schema), TypeKind::External(path)),
             (ReferenceOr::Reference { reference }, None) => {
@@ -519,7 +521,33 @@ impl<'a> TypeSpace<'a> {
             (ReferenceOr::Item(schema), None) => (describe(schema), self.kind_of(name, schema, pointer)?),
         };
         let description = options.and_then(|options| options.description.clone()).or(description);
+        if let Some(options) = options {
+            self.describe_fields(raw, &mut kind, &options.fields)?;
+        }
         self.defs.insert(name.to_owned(), TypeDef { name: name.to_owned(), origin: raw.to_owned(), description, kind });
+        Ok(())
+    }
+
+    /// Applies `[types."…"].fields` descriptions; each must name a property of the schema.
+    fn describe_fields(
+        &self,
+        raw: &str,
+        kind: &mut TypeKind,
+        descriptions: &BTreeMap<String, String>,
+    ) -> Result<(), Error> {
+        for (wire_name, description) in descriptions {
+            let field = match kind {
+                TypeKind::Struct(structure) => structure.fields.iter_mut().find(|field| &field.wire_name == wire_name),
+                _ => None,
+            };
+            let Some(field) = field else {
+                return Err(self.config.error(
+                    &format!("types.\"{raw}\".fields.{wire_name}"),
+                    format!("schema `{raw}` has no property `{wire_name}`"),
+                ));
+            };
+            field.description = Some(description.clone());
+        }
         Ok(())
     }
 

@@ -44,7 +44,7 @@ impl Clients {
         api.login().await.expect("login");
         let plain = reqwest::Client::builder()
             .no_proxy()
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_mins(1))
             .connect_timeout(Duration::from_secs(10))
             .user_agent("trackit-runtime/bench")
             .build()
@@ -95,7 +95,7 @@ async fn main() {
     // `cargo bench` passes `--bench`; only positional arguments count.
     let arguments: Vec<String> = std::env::args().skip(1).filter(|argument| !argument.starts_with("--")).collect();
     let chosen = arguments.first().and_then(|name| parse_variant(name));
-    let calls: usize = arguments.get(1).and_then(|count| count.parse().ok()).unwrap_or(1000);
+    let calls: u32 = arguments.get(1).and_then(|count| count.parse().ok()).unwrap_or(1000);
 
     let sim = Simulator::start(SimConfig::default()).await.expect("simulator starts");
     let clients = Clients::connect(&sim).await;
@@ -113,7 +113,7 @@ async fn main() {
             std::hint::black_box(clients.call(variant).await);
         }
         if calls > 0 {
-            println!("{variant:?}: {:.1} µs per call", started.elapsed().as_secs_f64() * 1e6 / calls as f64);
+            println!("{variant:?}: {:.1} µs per call", started.elapsed().as_secs_f64() * 1e6 / f64::from(calls));
         }
     }
 }

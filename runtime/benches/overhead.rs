@@ -38,7 +38,7 @@ async fn fixture() -> Fixture {
     // The runtime's defaults: a request timeout costs a timer per request.
     let plain = reqwest::Client::builder()
         .no_proxy()
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .connect_timeout(Duration::from_secs(10))
         .user_agent("trackit-runtime/bench")
         .build()

@@ -42,6 +42,11 @@ static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
 ///
 /// Called from inside an async runtime (where blocking the thread would stall it, and tokio
 /// would panic), it returns [`Error::Configuration`] instead: there, `.await` the future.
+///
+/// # Errors
+///
+/// [`Error::Configuration`] when called inside an async runtime or when the shared runtime
+/// could not be started; otherwise whatever `future` returns.
 pub fn block_on<T>(future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
     shared_runtime()?.block_on(future)
 }

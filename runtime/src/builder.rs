@@ -20,12 +20,13 @@ use crate::timeouts::Timeouts;
 use crate::tls::TlsSettings;
 use crate::{Error, error};
 
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_TIMEOUT: Duration = Duration::from_mins(1);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_USER_AGENT: &str = concat!("trackit-runtime/", env!("CARGO_PKG_VERSION"));
 
 impl ApiClient {
     /// Starts configuring a client for `base_url`, e.g. `https://host/TrackIt/WebApi`.
+    #[must_use]
     pub fn builder(base_url: &str, credentials: Credentials) -> ApiClientBuilder {
         ApiClientBuilder {
             base_url: base_url.to_owned(),
@@ -72,12 +73,14 @@ pub struct ApiClientBuilder {
 impl ApiClientBuilder {
     /// The token endpoint: absolute, or relative to the base URL plus `/` (`token`, `../token`).
     /// Defaults to `token`.
+    #[must_use]
     pub fn token_url(mut self, url: &str) -> Self {
-        self.token_url = url.to_owned();
+        url.clone_into(&mut self.token_url);
         self
     }
 
     /// The path used when the base URL has none, e.g. `/TrackIt/WebApi` for `https://host`.
+    #[must_use]
     pub fn default_base_path(mut self, path: &str) -> Self {
         self.default_base_path = Some(path.to_owned());
         self
@@ -85,6 +88,7 @@ impl ApiClientBuilder {
 
     /// Allows plain `http://` to hosts other than loopback. The password then crosses the
     /// network in clear text; only for test servers on trusted networks.
+    #[must_use]
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -92,6 +96,7 @@ impl ApiClientBuilder {
 
     /// Trusts the CA certificate(s) in `pem` in addition to the system's roots, e.g. the
     /// company CA that signed the Track-It! server's certificate. Checked by [`build`](Self::build).
+    #[must_use]
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.tls.add_root_pem(pem.into());
         self
@@ -99,6 +104,7 @@ impl ApiClientBuilder {
 
     /// Trusts the CA certificate(s) in the PEM file at `path` in addition to the system's
     /// roots. The file is read by [`build`](Self::build).
+    #[must_use]
     pub fn add_root_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.tls.add_root_file(path.into());
         self
@@ -107,6 +113,7 @@ impl ApiClientBuilder {
     /// Turns TLS certificate checking off: any server, or anyone in between, can then pose as
     /// Track-It! and receive the password. Only for throw-away test servers; prefer
     /// [`add_root_certificate_file`](Self::add_root_certificate_file). `build` logs a warning.
+    #[must_use]
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
         self.tls.accept_invalid_certs(accept);
         self
@@ -114,6 +121,7 @@ impl ApiClientBuilder {
 
     /// Sends every request through `proxy` (repeatable); proxy variables of the environment
     /// are then ignored. Without this, `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` apply.
+    #[must_use]
     pub fn proxy(mut self, proxy: Proxy) -> Self {
         match &mut self.proxies {
             ProxySetting::Explicit(proxies) => proxies.push(proxy),
@@ -123,24 +131,28 @@ impl ApiClientBuilder {
     }
 
     /// Connects directly, ignoring any proxy variables of the environment.
+    #[must_use]
     pub fn no_proxy(mut self) -> Self {
         self.proxies = ProxySetting::None;
         self
     }
 
     /// The total time allowed for one request, 60 s by default.
+    #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// The time allowed to open a connection, 10 s by default.
+    #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
     /// The `User-Agent` header, `trackit-runtime/<version>` by default.
+    #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -149,12 +161,19 @@ impl ApiClientBuilder {
     /// Adds a middleware layer outside the auth layer (layers run in the order added), so a
     /// retry layer re-enters auth on each attempt and sees a fresh token. Layers can read the
     /// operation id from the request's [`OperationId`](crate::OperationId) extension.
+    #[must_use]
     pub fn with<M: Middleware>(mut self, middleware: M) -> Self {
         self.layers.push(Arc::new(middleware));
         self
     }
 
     /// Checks the configuration, reads the CA files and builds the client. Does no network I/O.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidUrl`] or [`Error::InsecureHttp`] for a base or token URL that cannot be used,
+    /// [`Error::Certificate`] for a CA file or PEM that holds no usable certificate, and
+    /// [`Error::Configuration`] for a user agent that is no valid header value or a client reqwest cannot build.
     pub fn build(self) -> Result<ApiClient, Error> {
         let base_url = parse_base_url(&self.base_url, self.default_base_path.as_deref())?;
         let token_url = resolve_token_url(&base_url, &self.token_url)?;
@@ -191,7 +210,7 @@ impl ApiClientBuilder {
         let stack = self
             .layers
             .into_iter()
-            .fold(reqwest_middleware::ClientBuilder::new(transport), |stack, layer| stack.with_arc(layer))
+            .fold(reqwest_middleware::ClientBuilder::new(transport), reqwest_middleware::ClientBuilder::with_arc)
             .with(BearerAuth::new(cache.clone(), &base_url))
             .build();
 

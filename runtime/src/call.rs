@@ -62,24 +62,28 @@ impl Call {
     }
 
     /// Fills the `{name}` placeholder of the path template with `value`, encoded as one segment.
+    #[must_use]
     pub fn path_param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.path_params.push((name, encode_path_segment(&value)));
         self
     }
 
     /// Adds a query parameter; encoding happens when the URL is built.
+    #[must_use]
     pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.query.push((name, value.to_string()));
         self
     }
 
     /// Adds the query parameter once per value (`ids=1&ids=2`), as OpenAPI's exploded form style.
+    #[must_use]
     pub fn query_each<V: fmt::Display>(self, name: &'static str, values: impl IntoIterator<Item = V>) -> Self {
         values.into_iter().fold(self, |call, value| call.query(name, value))
     }
 
     /// Adds the values joined by `separator` as one query parameter (`ids=1,2`); nothing when
     /// there are no values.
+    #[must_use]
     pub fn query_joined<V: fmt::Display>(
         self,
         name: &'static str,
@@ -91,12 +95,14 @@ impl Call {
     }
 
     /// Adds a request header, for operations that take header parameters.
+    #[must_use]
     pub fn header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.headers.push((name, value.to_string()));
         self
     }
 
     /// Adds a request header when `value` is `Some`.
+    #[must_use]
     pub fn header_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
         match value {
             Some(value) => self.header(name, value),
@@ -105,6 +111,7 @@ impl Call {
     }
 
     /// Adds a query parameter when `value` is `Some`.
+    #[must_use]
     pub fn query_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
         match value {
             Some(value) => self.query(name, value),
@@ -113,6 +120,10 @@ impl Call {
     }
 
     /// Serialises `body` as the JSON request body.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `body` cannot be serialised to JSON.
     pub fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
         let bytes =
             serde_json::to_vec(body).map_err(|source| Error::Encode { operation: self.operation_id, source })?;
@@ -122,18 +133,27 @@ impl Call {
 
     /// Encodes `body` (a struct or map of scalars) as an HTML form,
     /// `application/x-www-form-urlencoded`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `body` cannot be serialised or is not an object with named fields.
     pub fn form_body<B: serde::Serialize + ?Sized>(self, body: &B) -> Result<Self, Error> {
         let bytes = crate::body::form(&body).map_err(|reason| self.encode_error(reason))?;
         Ok(self.raw_body("application/x-www-form-urlencoded", bytes))
     }
 
     /// Encodes `body` (a struct or map) as `multipart/form-data`, one part per field.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `body` cannot be serialised or is not an object with named fields.
     pub fn multipart_body<B: serde::Serialize + ?Sized>(self, body: &B) -> Result<Self, Error> {
         let (bytes, content_type) = crate::body::multipart(&body).map_err(|reason| self.encode_error(reason))?;
         Ok(self.raw_body(content_type, bytes))
     }
 
     /// Sends `bytes` as the body, with the given media type.
+    #[must_use]
     pub fn raw_body(mut self, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         self.body = Some(bytes.into());
         self.content_type = Some(content_type.into());
@@ -143,6 +163,10 @@ impl Call {
     /// Adds a query parameter holding a structured value: as `name[key]=value` pairs
     /// (OpenAPI's `deepObject`), or, with `deep` false, as the object's own `key=value` pairs.
     /// Scalars are sent as `name=value`; lists repeat the name.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `value` cannot be serialised to JSON.
     pub fn query_object<V: serde::Serialize + ?Sized>(
         mut self,
         name: &'static str,
@@ -169,6 +193,10 @@ impl Call {
     }
 
     /// [`Call::query_object`] when `value` is `Some`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Call::query_object`].
     pub fn query_object_opt<V: serde::Serialize + ?Sized>(
         self,
         name: &'static str,
@@ -182,6 +210,10 @@ impl Call {
     }
 
     /// [`Call::form_body`] when `body` is `Some`; sends no body otherwise.
+    ///
+    /// # Errors
+    ///
+    /// As [`Call::form_body`].
     pub fn form_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
         match body {
             Some(body) => self.form_body(body),
@@ -190,6 +222,10 @@ impl Call {
     }
 
     /// [`Call::multipart_body`] when `body` is `Some`; sends no body otherwise.
+    ///
+    /// # Errors
+    ///
+    /// As [`Call::multipart_body`].
     pub fn multipart_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
         match body {
             Some(body) => self.multipart_body(body),
@@ -198,6 +234,7 @@ impl Call {
     }
 
     /// [`Call::raw_body`] when `bytes` is `Some`; sends no body otherwise.
+    #[must_use]
     pub fn raw_body_opt(self, content_type: impl Into<String>, bytes: Option<&[u8]>) -> Self {
         match bytes {
             Some(bytes) => self.raw_body(content_type, bytes),
@@ -207,12 +244,20 @@ impl Call {
 
     /// Fills a path placeholder with a structured value (a union of number and text, say): its
     /// JSON text, strings without quotes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `value` cannot be serialised to JSON.
     pub fn path_param_value<V: serde::Serialize + ?Sized>(self, name: &'static str, value: &V) -> Result<Self, Error> {
         let text = self.value_text(value)?;
         Ok(self.path_param(name, text))
     }
 
     /// Adds a header holding a structured value, as [`Call::path_param_value`] spells it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `value` cannot be serialised to JSON.
     pub fn header_value<V: serde::Serialize + ?Sized>(
         self,
         name: &'static str,
@@ -222,6 +267,10 @@ impl Call {
     }
 
     /// Adds a cookie holding a structured value, as [`Call::path_param_value`] spells it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] when `value` cannot be serialised to JSON.
     pub fn cookie_value<V: serde::Serialize + ?Sized>(
         self,
         name: &'static str,
@@ -252,12 +301,14 @@ impl Call {
     }
 
     /// Adds a cookie; all cookies of a call go in one `Cookie` header.
+    #[must_use]
     pub fn cookie(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.cookies.push((name, value.to_string()));
         self
     }
 
     /// Adds a cookie when `value` is `Some`.
+    #[must_use]
     pub fn cookie_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
         match value {
             Some(value) => self.cookie(name, value),
@@ -271,6 +322,10 @@ impl Call {
     }
 
     /// Serialises `body` as the JSON request body when it is `Some`; sends no body otherwise.
+    ///
+    /// # Errors
+    ///
+    /// As [`Call::json_body`].
     pub fn json_body_opt<B: serde::Serialize + ?Sized>(self, body: Option<&B>) -> Result<Self, Error> {
         match body {
             Some(body) => self.json_body(body),
@@ -303,16 +358,19 @@ impl Call {
     }
 
     /// The operation id, e.g. `Ticket_Get`.
+    #[must_use]
     pub fn operation_id(&self) -> &'static str {
         self.operation_id
     }
 
     /// The HTTP method.
+    #[must_use]
     pub fn method(&self) -> &Method {
         &self.method
     }
 
     /// The path (template) relative to the base URL.
+    #[must_use]
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -328,7 +386,7 @@ impl fmt::Debug for Call {
             .field("query", &self.query)
             .field("headers", &self.headers.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("body_bytes", &self.body.as_ref().map(Vec::len))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

@@ -54,22 +54,30 @@ impl ApiClient {
     }
 
     /// The base URL, without a trailing slash, e.g. `http://h/TrackIt/WebApi`.
+    #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
 
     /// The token endpoint, e.g. `http://h/TrackIt/WebApi/token`.
+    #[must_use]
     pub fn token_url(&self) -> &Url {
         &self.inner.token_url
     }
 
     /// Makes sure a valid token is held, logging in if needed, and returns the technician's profile.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LoginRefused`] when the password is refused; [`Error::TokenEndpoint`], [`Error::Transport`],
+    /// [`Error::Timeout`] or [`Error::UntrustedCertificate`] when no usable token could be obtained.
     pub async fn login(&self) -> Result<Arc<Profile>, Error> {
         let token = self.inner.cache.token().await?;
         Ok(token.profile.clone())
     }
 
     /// The profile from the latest token reply, if any token was obtained yet.
+    #[must_use]
     pub fn profile(&self) -> Option<Arc<Profile>> {
         self.inner.cache.profile()
     }
@@ -83,6 +91,7 @@ impl ApiClient {
 
     /// How many grants this client (and its clones) made so far, for monitoring: a healthy
     /// long-running client shows one password grant and a refresh grant per token lifetime.
+    #[must_use]
     pub fn token_stats(&self) -> TokenStats {
         self.inner.cache.stats()
     }
@@ -90,11 +99,18 @@ impl ApiClient {
     /// The middleware stack every call goes through: user layers, then bearer auth, then reqwest.
     ///
     /// Requests to the base URL's origin made through it get the token too.
+    #[must_use]
     pub fn http(&self) -> &ClientWithMiddleware {
         &self.inner.http
     }
 
     /// Sends `call` and decodes a 2xx JSON reply as `T` (an empty body reads as `null`).
+    ///
+    /// # Errors
+    ///
+    /// Fails when the request cannot be sent or times out ([`Error::Transport`], [`Error::Timeout`]), logging in fails (as in [`ApiClient::login`]), the reply
+    /// is not 2xx ([`Error::Api`], or [`Error::Unauthorized`] after one retry with a new token), or the
+    /// body is not a `T` ([`Error::Decode`]).
     pub async fn execute<T: DeserializeOwned>(&self, call: Call) -> Result<T, Error> {
         let (operation, status, body) = self.send(call, "application/json").await?;
         reply::interpret(operation, status, &body)
@@ -105,6 +121,10 @@ impl ApiClient {
     /// Track-It! wraps records in an envelope, `{"Ticket": {…}}`, `{"Note": {…}}`; the other
     /// members are skipped without being built. A reply without `key` is an
     /// [`Error::Decode`], and decoding errors name the path from the top (`Ticket.22.Value`).
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiClient::execute`]; a reply without `key` is an [`Error::Decode`] too.
     pub async fn execute_member<T: DeserializeOwned>(&self, call: Call, key: &'static str) -> Result<T, Error> {
         let (operation, status, body) = self.send(call, "application/json").await?;
         reply::check_status(operation, status, &body)?;
@@ -116,6 +136,10 @@ impl ApiClient {
     ///
     /// A reply without the items array is an empty page; without the count (a number or a
     /// numeric string), the count is the number of items received.
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiClient::execute`], with [`Error::Decode`] for a body that is not such a page.
     pub async fn execute_page<T: DeserializeOwned>(
         &self,
         call: Call,
@@ -128,6 +152,10 @@ impl ApiClient {
     }
 
     /// Sends `call` and returns a 2xx reply's body as text (`text/plain`, XML, CSV…).
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiClient::execute`], with [`Error::Decode`] for a body that is not UTF-8.
     pub async fn execute_text(&self, call: Call) -> Result<String, Error> {
         let (operation, status, body) = self.send(call, "text/plain, */*").await?;
         reply::check_status(operation, status, &body)?;
@@ -140,6 +168,10 @@ impl ApiClient {
     }
 
     /// Sends `call` and returns a 2xx reply's body as bytes (files, images, archives).
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiClient::execute`], except that any 2xx body is accepted.
     pub async fn execute_bytes(&self, call: Call) -> Result<Vec<u8>, Error> {
         let (operation, status, body) = self.send(call, "*/*").await?;
         reply::check_status(operation, status, &body)?;

@@ -37,6 +37,10 @@ impl Credentials {
     }
 
     /// Reads `TRACKIT_USERNAME` and `TRACKIT_PASSWORD`; the error names whichever is missing or empty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingCredentials`] when a variable is unset, empty or not valid Unicode.
     pub fn from_env() -> Result<Self, Error> {
         let username = read_variable(USERNAME_VARIABLE)?;
         let password = read_variable(PASSWORD_VARIABLE)?;
@@ -44,6 +48,7 @@ impl Credentials {
     }
 
     /// The username sent to the token endpoint.
+    #[must_use]
     pub fn username(&self) -> &str {
         &self.username
     }

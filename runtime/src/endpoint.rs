@@ -157,8 +157,8 @@ mod tests {
         assert_eq!(base.as_str(), "https://h/TrackIt/WebApi");
         let kept = parse_base_url("https://h/Other", Some("/TrackIt/WebApi")).expect("valid");
         assert_eq!(kept.as_str(), "https://h/Other");
-        let bare = parse_base_url("https://h/", None).expect("valid");
-        assert_eq!(operation_url(&bare, "/tickets/1").as_str(), "https://h/tickets/1");
+        let root = parse_base_url("https://h/", None).expect("valid");
+        assert_eq!(operation_url(&root, "/tickets/1").as_str(), "https://h/tickets/1");
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl<'de, const N: usize> DeserializeSeed<'de> for KeyAmong<N> {
     }
 }
 
-impl<'de, const N: usize> Visitor<'de> for KeyAmong<N> {
+impl<const N: usize> Visitor<'_> for KeyAmong<N> {
     type Value = Option<usize>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -155,7 +155,7 @@ impl<'de> DeserializeSeed<'de> for Count {
     }
 }
 
-impl<'de> Visitor<'de> for Count {
+impl Visitor<'_> for Count {
     type Value = Option<u64>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -170,6 +170,8 @@ impl<'de> Visitor<'de> for Count {
         u64::try_from(count).map(Some).map_err(|_| E::invalid_value(de::Unexpected::Signed(count), &self))
     }
 
+    // The casts are exact: `count` is checked to be a whole number within `u64`'s range first.
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn visit_f64<E: de::Error>(self, count: f64) -> Result<Self::Value, E> {
         // `2.0` is a whole number written by a serializer that knows only doubles.
         if count.is_finite() && count >= 0.0 && count.fract() == 0.0 && count <= u64::MAX as f64 {
@@ -238,7 +240,7 @@ mod tests {
             (r#"{"Count":2.0}"#, Some(2)),
             (r#"{"Count":null}"#, None),
             (r#"{"Count":""}"#, None),
-            (r#"{}"#, None),
+            (r"{}", None),
         ] {
             assert_eq!(page(json).expect(json).count, expected, "{json}");
         }

@@ -70,7 +70,7 @@ pub enum Error {
     },
 
     /// The token endpoint rejected the username or password (`invalid_grant` on the password grant).
-    #[error("Track-It! refused the login of `{username}` ({error}){}", describe(description))]
+    #[error("Track-It! refused the login of `{username}` ({error}){}", describe(description.as_deref()))]
     LoginRefused {
         /// The username that was refused, e.g. `HELP DESK\JPIKE`.
         username: String,
@@ -90,7 +90,7 @@ pub enum Error {
     },
 
     /// The API kept answering 401 even after the token was renewed and the call retried once.
-    #[error("{operation} was not authorized even after logging in again{}", describe(message))]
+    #[error("{operation} was not authorized even after logging in again{}", describe(message.as_deref()))]
     Unauthorized {
         /// The operation id, e.g. `Ticket_Get`.
         operation: &'static str,
@@ -99,7 +99,7 @@ pub enum Error {
     },
 
     /// The API answered with a non-success status.
-    #[error("{operation} failed with HTTP {status}{}", describe(message))]
+    #[error("{operation} failed with HTTP {status}{}", describe(message.as_deref()))]
     Api {
         /// The operation id, e.g. `Ticket_Get`.
         operation: &'static str,
@@ -145,7 +145,7 @@ pub enum Error {
 
     /// Track-It! did not answer before the request timeout (60 s unless configured with
     /// [`ApiClientBuilder::timeout`](crate::ApiClientBuilder::timeout)) or the connect timeout ran out.
-    #[error("{} got no answer from Track-It! {}", operation.unwrap_or("the token request (login)"), within(after))]
+    #[error("{} got no answer from Track-It! {}", operation.unwrap_or("the token request (login)"), within(*after))]
     Timeout {
         /// The operation id, e.g. `Ticket_Get`; `None` for the token request (login or renewal).
         operation: Option<&'static str>,
@@ -178,6 +178,7 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status that caused this error, when there was one.
+    #[must_use]
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::LoginRefused { .. } => Some(400),
@@ -190,6 +191,7 @@ impl Error {
     }
 
     /// Whether the request timed out.
+    #[must_use]
     pub fn is_timeout(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.is_timeout(),
@@ -201,6 +203,7 @@ impl Error {
     /// Whether trying the same call again later may succeed (network trouble, 5xx, 429).
     ///
     /// A refused login is never retryable: repeated password grants can lock the account.
+    #[must_use]
     pub fn is_retryable(&self) -> bool {
         let retryable_status = |status: u16| status >= 500 || status == 408 || status == 429;
         match self {
@@ -234,7 +237,7 @@ impl Error {
     }
 }
 
-fn describe(message: &Option<String>) -> String {
+fn describe(message: Option<&str>) -> String {
     match message {
         Some(text) if !text.is_empty() => format!(": {text}"),
         _ => String::new(),
@@ -242,10 +245,10 @@ fn describe(message: &Option<String>) -> String {
 }
 
 /// `within 60 s`, `within 250 ms`, or `in time` when the limit is unknown.
-fn within(after: &Option<Duration>) -> String {
+fn within(after: Option<Duration>) -> String {
     match after {
         Some(after) if after.subsec_millis() == 0 && !after.is_zero() => format!("within {} s", after.as_secs()),
-        Some(after) if *after < Duration::from_secs(1) => format!("within {} ms", after.as_millis()),
+        Some(after) if after < Duration::from_secs(1) => format!("within {} ms", after.as_millis()),
         Some(after) => format!("within {:.1} s", after.as_secs_f64()),
         None => "in time".to_owned(),
     }
@@ -344,7 +347,7 @@ mod tests {
 
     #[test]
     fn timeouts_say_how_long_was_waited() {
-        let timeout = Error::Timeout { operation: Some("Ticket_Get"), after: Some(Duration::from_secs(60)) };
+        let timeout = Error::Timeout { operation: Some("Ticket_Get"), after: Some(Duration::from_mins(1)) };
         assert_eq!(timeout.to_string(), "Ticket_Get got no answer from Track-It! within 60 s");
         assert!(timeout.is_timeout() && timeout.is_retryable());
         assert_eq!(timeout.status(), None);

@@ -173,13 +173,10 @@ fn classify_error_reply(status: u16, body: &[u8]) -> GrantFailure {
     match error {
         Some(error) if status == 400 => GrantFailure::Rejected { error, description },
         _ => {
-            let detail =
-                description.or_else(|| field("Message")).or(error).map(|text| shorten(&text, 300)).unwrap_or_else(
-                    || {
-                        let described = describe_non_json(body, true);
-                        format!("unexpected reply{described}")
-                    },
-                );
+            let detail = description.or_else(|| field("Message")).or(error).map_or_else(
+                || format!("unexpected reply{}", describe_non_json(body, true)),
+                |text| shorten(&text, 300),
+            );
             GrantFailure::Endpoint { status: Some(status), detail }
         }
     }

@@ -41,6 +41,7 @@ pub struct Profile {
 
 impl Profile {
     /// First and last name joined by a space, e.g. `Jordan Pike`.
+    #[must_use]
     pub fn full_name(&self) -> String {
         [self.first_name.trim(), self.last_name.trim()]
             .into_iter()
@@ -139,9 +140,11 @@ mod tests {
         assert_eq!(profile.alternate_phone, "");
         assert_eq!(profile.server_language.as_deref(), Some("en-US"));
         assert_eq!(profile.priority_hierarchy.as_deref(), Some("Category,Requestor,Location,Department"));
+        // A Unix timestamp (the `.issued` date of the reply), so seconds are the natural unit.
+        #[allow(clippy::duration_suboptimal_units)]
         let issued = UNIX_EPOCH + Duration::from_secs(1_684_245_600);
         assert_eq!(profile.issued, Some(issued));
-        assert_eq!(profile.expires, Some(issued + Duration::from_secs(1800)));
+        assert_eq!(profile.expires, Some(issued + Duration::from_mins(30)));
         assert_eq!(profile.extra.len(), 1);
         assert_eq!(profile.extra["Department"], json!("IT"));
     }

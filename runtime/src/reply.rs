@@ -103,6 +103,8 @@ fn decode_tracking_the_path<'de, S: DeserializeSeed<'de>>(
 }
 
 /// Names the members that are there, so a renamed envelope (`Tickets`) is spotted at once.
+// Only the keys are wanted: a JSON object reads into a map, not a set, so values are skipped.
+#[allow(clippy::zero_sized_map_values)]
 fn missing_member(operation: &'static str, body: &[u8], key: &'static str) -> Error {
     let present = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(body)
         .map(|members| members.keys().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", "))
@@ -132,7 +134,7 @@ pub(crate) fn server_message(body: &[u8]) -> Option<String> {
         .map(|text| shorten(text, 1000))
 }
 
-/// Up to `SNIPPET_CHARS` characters centred on a 1-based line and column from serde_json.
+/// Up to `SNIPPET_CHARS` characters centred on a 1-based line and column from `serde_json`.
 fn snippet_around(body: &[u8], line: usize, column: usize) -> String {
     let text = String::from_utf8_lossy(body);
     let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();

@@ -28,6 +28,10 @@ impl ApiClient {
     ///
     /// The tokens are dropped even when the server cannot be told, so the error only says that
     /// the server-side session may live on until it expires.
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiClient::execute`] for the logout request; the tokens are dropped all the same.
     pub async fn logout(&self) -> Result<(), Error> {
         if !self.cache().holds_live_token() {
             self.forget_token();

@@ -111,7 +111,7 @@ pub(crate) fn certificate_problem(error: &(dyn StdError + 'static)) -> Option<St
 
 /// `scheme://host:port` of a URL, enough to name the server whose certificate was refused.
 pub(crate) fn origin_of(url: Option<&url::Url>) -> String {
-    url.map(|url| url.origin().ascii_serialization()).unwrap_or_else(|| "the server".to_owned())
+    url.map_or_else(|| "the server".to_owned(), |url| url.origin().ascii_serialization())
 }
 
 #[cfg(test)]

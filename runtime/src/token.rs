@@ -12,9 +12,9 @@ use tokio::time::Instant;
 use crate::profile::Profile;
 
 /// Used when the reply states no lifetime at all; short, so a wrong guess costs little.
-const FALLBACK_LIFETIME: Duration = Duration::from_secs(300);
+const FALLBACK_LIFETIME: Duration = Duration::from_mins(5);
 /// Renew this long before expiry at most, so no request leaves with a token about to die.
-const MAX_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
+const MAX_RENEWAL_MARGIN: Duration = Duration::from_mins(1);
 
 /// A successful token reply, split into the secrets and the technician's profile.
 pub(crate) struct TokenReply {
@@ -40,6 +40,8 @@ pub(crate) enum TokenReplyError {
     UnusableAccessToken,
 }
 
+// `authorization` holds the access token, so it is shown only as redacted.
+#[allow(clippy::missing_fields_in_debug)]
 impl fmt::Debug for TokenReply {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
@@ -56,9 +58,8 @@ impl fmt::Debug for TokenReply {
 pub(crate) fn parse_token_reply(body: &[u8]) -> Result<TokenReply, TokenReplyError> {
     // IIS may put a UTF-8 byte order mark before the JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(body);
-    let mut fields = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => map,
-        _ => return Err(TokenReplyError::NotAnObject(describe_non_json(body, false))),
+    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
+        return Err(TokenReplyError::NotAnObject(describe_non_json(body, false)));
     };
     let authorization = match fields.remove("access_token") {
         Some(Value::String(token)) if !token.is_empty() => bearer_header(&token)?,
@@ -107,7 +108,7 @@ fn seconds(value: &Value) -> Option<Duration> {
 }
 
 /// The longest lifetime believed; longer claims are cut to it.
-const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+const MAX_LIFETIME: Duration = Duration::from_hours(24);
 
 /// `.expires - .issued`: both dates come from the server's clock, so their difference is a
 /// lifetime free of clock skew, whatever the dates themselves say about the server's clock.
@@ -236,7 +237,7 @@ mod tests {
         let reply = parse_token_reply(TOKEN_JSON.as_bytes()).expect("valid reply");
         assert_eq!(reply.authorization.to_str().ok(), Some("Bearer secret-access-abc"));
         assert!(reply.authorization.is_sensitive());
-        assert_eq!(reply.refresh_token.as_ref().map(|token| token.expose_secret()), Some("secret-refresh-def"));
+        assert_eq!(reply.refresh_token.as_ref().map(ExposeSecret::expose_secret), Some("secret-refresh-def"));
         assert_eq!(reply.lifetime, Duration::from_secs(1799));
         assert_eq!(reply.profile.full_name(), "Jordan Pike");
         assert!(reply.profile.extra.is_empty(), "{:?}", reply.profile.extra);
@@ -255,7 +256,7 @@ mod tests {
         let body = r#"{"access_token":"a",
             ".issued":"Tue, 16 May 2023 14:00:00 GMT",".expires":"Tue, 16 May 2023 14:10:00 GMT"}"#;
         let reply = parse_token_reply(body.as_bytes()).expect("valid reply");
-        assert_eq!(reply.lifetime, Duration::from_secs(600));
+        assert_eq!(reply.lifetime, Duration::from_mins(10));
 
         let bare = parse_token_reply(br#"{"access_token":"a","expires_in":"soon"}"#).expect("valid reply");
         assert_eq!(bare.lifetime, FALLBACK_LIFETIME);
@@ -267,10 +268,10 @@ mod tests {
         let body = r#"{"access_token":"a","expires_in":1799,
             ".issued":"Sun, 14 May 2023 14:00:00 GMT",".expires":"Sun, 14 May 2023 14:20:00 GMT"}"#;
         let reply = parse_token_reply(body.as_bytes()).expect("valid reply");
-        assert_eq!(reply.lifetime, Duration::from_secs(1200));
+        assert_eq!(reply.lifetime, Duration::from_mins(20));
         let body = r#"{"access_token":"a","expires_in":"60",
             ".issued":"Sun, 14 May 2023 14:00:00 GMT",".expires":"Sun, 14 May 2023 14:20:00 GMT"}"#;
-        assert_eq!(parse_token_reply(body.as_bytes()).expect("valid").lifetime, Duration::from_secs(60));
+        assert_eq!(parse_token_reply(body.as_bytes()).expect("valid").lifetime, Duration::from_mins(1));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //!
 //! A separate test binary, because the capturing subscriber is process-wide.
 
+use std::fmt::{self, Write as _};
 use std::io;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
@@ -77,16 +78,22 @@ fn ticket_get() -> Call {
 #[derive(Default)]
 struct Printed(String);
 
+// Writing to a `String` cannot fail, so the `fmt::Result`s are dropped.
 impl Printed {
     fn error(&mut self, error: &Error) {
-        self.0.push_str(&format!("{error}\n{error:?}\n"));
+        let _ = writeln!(self.0, "{error}");
+        self.debug(error);
+    }
+
+    fn debug(&mut self, value: &impl fmt::Debug) {
+        let _ = writeln!(self.0, "{value:?}");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_password_or_token_appears_in_logs_or_errors() {
-    let logs = logs();
     const WRONG_PASSWORD: &str = "Wr0ng-password-never-logged";
+    let logs = logs();
     let sim = simulator(SimConfig { token_lifetime: Duration::from_secs(2), ..SimConfig::default() }).await;
     let tls = TlsConfig::self_signed().expect("certificates");
     let https = simulator(SimConfig { tls: Some(tls), ..SimConfig::default() }).await;
@@ -96,13 +103,13 @@ async fn no_password_or_token_appears_in_logs_or_errors() {
     let wrong = ApiClient::builder(&sim.base_url(), Credentials::new(DEMO_USER, WRONG_PASSWORD)).no_proxy().build();
     let wrong = wrong.expect("builds");
     printed.error(&wrong.login().await.expect_err("refused"));
-    printed.0.push_str(&format!("{wrong:?}\n"));
+    printed.debug(&wrong);
 
     // A session through logins, refresh renewals, a revocation, faults and a logout.
     let builder = ApiClient::builder(&sim.base_url(), Credentials::new(DEMO_USER, DEMO_PASSWORD)).no_proxy();
-    printed.0.push_str(&format!("{builder:?}\n"));
+    printed.debug(&builder);
     let client = builder.build().expect("builds");
-    printed.0.push_str(&format!("{:?}\n", client.login().await.expect("login")));
+    printed.debug(&client.login().await.expect("login"));
     for _ in 0..3 {
         client.execute::<serde_json::Value>(ticket_get()).await.expect("call");
         tokio::time::sleep(Duration::from_millis(400)).await;

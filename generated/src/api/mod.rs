@@ -3,22 +3,14 @@
 
 //! The API's operations, one module per tag of the document.
 //!
-//! Reach them through the client's accessors, e.g. `client.ticket()`.
-/// Operations tagged `Assignment`.
+//! Reach them through the client's accessors, e.g. `client.assignments()`.
 pub mod assignments;
-/// Operations tagged `Attachment`.
 pub mod attachments;
-/// Operations tagged `Module`.
 pub mod modules;
-/// Operations tagged `PriorityHierarchy`.
 pub mod priority_hierarchy;
-/// Operations tagged `Search`.
 pub mod search;
-/// Operations tagged `Solution`.
 pub mod solutions;
-/// Operations tagged `Technician`.
 pub mod technicians;
-/// Operations tagged `Ticket`.
 pub mod tickets;
 pub use assignments::AssignmentsApi;
 pub use attachments::AttachmentsApi;

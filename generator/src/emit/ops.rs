@@ -14,17 +14,15 @@ use crate::ir::{
 };
 
 pub(super) fn api_mod_rs(context: &Context<'_>) -> TokenStream {
-    let module_docs = docs::inner(&[
-        "The API's operations, one module per tag of the document.".to_owned(),
-        "Reach them through the client's accessors, e.g. `client.ticket()`.".to_owned(),
-    ]);
+    let mut paragraphs = vec!["The API's operations, one module per tag of the document.".to_owned()];
+    if let Some(first) = context.api.tags.first() {
+        paragraphs.push(format!("Reach them through the client's accessors, e.g. `client.{}()`.", first.module));
+    }
+    let module_docs = docs::inner(&paragraphs);
+    // Each module documents itself; a doc here as well would show twice on its page.
     let modules = context.api.tags.iter().map(|group| {
         let module = ident(&group.module);
-        let doc = format!(" Operations tagged {}.", docs::code(&group.tag));
-        quote! {
-            #[doc = #doc]
-            pub mod #module;
-        }
+        quote! { pub mod #module; }
     });
     let reexports = context.api.tags.iter().map(|group| {
         let module = ident(&group.module);

@@ -35,7 +35,12 @@ mod ticket;
 
 /// The `time` crate, so that users can name and work with [`DateTime`] without depending on it
 /// themselves.
+#[doc(no_inline)]
 pub use ::time;
+
+/// The module sequence of tickets, for `GET module/{n}/fields` and a search's `ModuleId`
+/// (Track-It!'s documentation; the sequences of other modules are not published).
+pub const TICKET_MODULE: i32 = 24;
 
 pub use bag::{Field, FieldBag};
 pub use input::RecordInput;

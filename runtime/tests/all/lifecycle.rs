@@ -75,7 +75,7 @@ async fn the_profile_is_typed() {
     assert_eq!(profile.server_language.as_deref(), Some("en-US"));
     let lifetime =
         profile.expires.zip(profile.issued).and_then(|(expires, issued)| expires.duration_since(issued).ok());
-    assert_eq!(lifetime, Some(Duration::from_secs(1800)));
+    assert_eq!(lifetime, Some(Duration::from_mins(30)));
 }
 
 #[tokio::test]

@@ -88,7 +88,9 @@ fn reply(method: &Method, path: &str, body: &Bytes) -> Response {
             StatusCode::OK,
             json!([{"petType": "dog", "name": "Rex", "barks": true}, {"petType": "cat", "meows": false}]),
         ),
-        ("GET", path) if path.starts_with("/things/") => StatusCode::NO_CONTENT.into_response(),
+        ("GET", path) if path.starts_with("/things/") || path == "/runtime/new" => {
+            StatusCode::NO_CONTENT.into_response()
+        }
         ("GET", "/pets/first" | "/pets/again") => json_reply(StatusCode::OK, json!(null)),
         ("GET", "/pets/last") => {
             json_reply(StatusCode::OK, json!({"value": 1, "next": {"value": 2, "next": {"value": 3}}}))
@@ -215,4 +217,18 @@ async fn references_into_paths_and_properties_resolve() {
     let label: trackit_features::types::Label = serde_json::from_value(json!({"text": "Lamp"})).unwrap();
     let text: Option<trackit_features::types::ItemName> = label.text;
     assert_eq!(text.as_deref(), Some("Lamp"));
+}
+
+#[tokio::test]
+async fn parameters_named_like_the_request_builders_own_members_keep_their_wire_names() {
+    let server = Recorder::start().await;
+    let client = server.client().await;
+    client.runtime_2().new_2().client_2("c").send_2(true).clone_2(3).await.unwrap();
+    let seen = server.last("/api/v1/runtime/new");
+    assert_eq!(seen.uri, "/api/v1/runtime/new?client=c&send=true");
+    assert_eq!(seen.headers["clone"], "3");
+
+    // Without the optional parameters, nothing of them is sent.
+    client.runtime_2().new_2().await.unwrap();
+    assert_eq!(server.last("/api/v1/runtime/new").uri, "/api/v1/runtime/new");
 }

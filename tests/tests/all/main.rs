@@ -7,6 +7,7 @@ mod fresh;
 mod generation;
 mod options;
 mod output;
+mod triage;
 
 use std::path::PathBuf;
 

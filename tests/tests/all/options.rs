@@ -32,6 +32,7 @@ fn the_checked_in_options_shape_the_track_it_client() {
     let types = text(&files, "src/types.rs");
     assert!(types.contains("pub type CreateInput = trackit_runtime::records::RecordInput;"), "replaced schema");
     assert!(types.contains("pub struct TicketNote {"), "renamed schema");
+    assert!(types.contains("/// The note's text."), "documented field");
     assert!(!types.contains("pub struct CreateInputDto"), "a replaced schema is not generated");
     let lib = text(&files, "src/lib.rs");
     assert!(lib.contains("include_str!(\"../guide.md\")"), "the guide is on the front page");
@@ -69,6 +70,10 @@ fn names_the_document_does_not_have_are_errors_naming_the_option() {
     let tag = error_of("[tags]\ninclude = [\"Tickets\"]\n");
     assert!(tag.starts_with("generator.toml: tags: the document has no tag `Tickets`"), "{tag}");
     assert!(tag.contains("Ticket"), "lists the tags there are: {tag}");
+    let property = error_of(
+        "[types.\"TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseInputDto\".fields]\nNoet = \"x\"\n",
+    );
+    assert!(property.ends_with("has no property `Noet`"), "{property}");
     let schema = error_of("[types.\"CreateInputDto\"]\nname = \"Create\"\n");
     assert!(schema.starts_with("generator.toml: types.\"CreateInputDto\": the document has no schema"), "{schema}");
 }

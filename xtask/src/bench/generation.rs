@@ -43,6 +43,7 @@ pub(crate) const OURS: &str = "ours (trackit-codegen)";
 pub(crate) fn measure(
     spec: &BenchSpec,
     peers: &Peers,
+    generator: &Path,
     crates: &Path,
     runs: usize,
     timeout: Duration,
@@ -55,8 +56,8 @@ pub(crate) fn measure(
     eprintln!("bench: {}: generating with {OURS} ({runs} runs)", spec.name);
     let crate_name = format!("bench-ours-{}", spec.name);
     let out = crates.join(format!("ours-{}", spec.name));
-    let ours = generate_runs(OURS, &out, runs, timeout, || {
-        let mut command = Command::new(std::env::current_exe()?);
+    let ours = generate_runs(OURS, &out, runs, timeout, || -> anyhow::Result<Command> {
+        let mut command = Command::new(generator);
         command
             .arg(super::GENERATE_ONCE)
             .arg("--spec")

@@ -64,6 +64,12 @@ pub(crate) fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let timeout = Duration::from_secs(args.timeout);
     let runs = usize::from(args.runs);
 
+    // A private copy of this program for the generation runs: other builds in the same
+    // checkout may replace target/debug/xtask while the bench runs.
+    let generator = work.join("bin/xtask");
+    std::fs::create_dir_all(work.join("bin"))?;
+    std::fs::copy("/proc/self/exe", &generator).context("cannot copy the running xtask binary")?;
+
     let selected = specs::select(&root, &args.spec)?;
     let specs = specs::prepare(&selected, &work.join("specs"))?;
     let peers = Peers::detect();
@@ -72,7 +78,7 @@ pub(crate) fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 
     let mut generations = Vec::with_capacity(specs.len());
     for spec in &specs {
-        generations.push(generation::measure(spec, &peers, &work.join("crates"), runs, timeout)?);
+        generations.push(generation::measure(spec, &peers, &generator, &work.join("crates"), runs, timeout)?);
     }
     tables.push(generation::table(&generations, runs));
     println!("{}", tables[tables.len() - 1].text());
@@ -154,7 +160,8 @@ fn setup_table(specs: &[specs::BenchSpec], peers: &Peers) -> Table {
         table.row(vec!["tool".into(), tool.name.into(), status]);
     }
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    table.note(format!("{cores} cores; {}", rustc_version()));
+    let profile = if cfg!(debug_assertions) { "debug (as `cargo xtask` builds it)" } else { "release" };
+    table.note(format!("{cores} cores; {}; generator built in the {profile} profile", rustc_version()));
     table
 }
 

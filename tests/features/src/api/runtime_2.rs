@@ -29,11 +29,14 @@ impl<'a> Runtime2Api<'a> {
     ///
     /// `GET /runtime/new` (operation `new`).
     ///
-    /// Returns the request ([`New2Request`]): `.await` it to send it; before that, set [`a_b`](New2Request::a_b) if needed.
+    /// Returns the request ([`New2Request`]): `.await` it to send it; before that, set [`a_b`](New2Request::a_b), [`client_2`](New2Request::client_2), [`send_2`](New2Request::send_2), [`clone_2`](New2Request::clone_2) if needed.
     pub fn new_2(&self) -> New2Request<'a> {
         New2Request {
             client: self.client,
             a_b: None,
+            client_2: None,
+            send_2: None,
+            clone_2: None,
         }
     }
 }
@@ -45,11 +48,29 @@ impl<'a> Runtime2Api<'a> {
 pub struct New2Request<'a> {
     client: &'a ApiClient,
     a_b: Option<&'a str>,
+    client_2: Option<&'a str>,
+    send_2: Option<bool>,
+    clone_2: Option<i64>,
 }
 impl<'a> New2Request<'a> {
     /// Sets `a b`. (query `a b`; the server's default is `"'<script>'"`.)
     pub fn a_b(mut self, a_b: &'a str) -> Self {
         self.a_b = Some(a_b);
+        self
+    }
+    /// Sets `client`. (query `client`; optional.)
+    pub fn client_2(mut self, client_2: &'a str) -> Self {
+        self.client_2 = Some(client_2);
+        self
+    }
+    /// Sets `send`. (query `send`; optional.)
+    pub fn send_2(mut self, send_2: bool) -> Self {
+        self.send_2 = Some(send_2);
+        self
+    }
+    /// Sets `clone`. (header `clone`; optional.)
+    pub fn clone_2(mut self, clone_2: i64) -> Self {
+        self.clone_2 = Some(clone_2);
         self
     }
     /// Sends the request and reads the reply.
@@ -59,7 +80,10 @@ impl<'a> New2Request<'a> {
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
     pub async fn send(self) -> Result<(), Error> {
         let call = Call::new("new", Method::GET, "/runtime/new")
-            .query_opt("a\rb", self.a_b);
+            .query_opt("a\rb", self.a_b)
+            .query_opt("client", self.client_2)
+            .query_opt("send", self.send_2)
+            .header_opt("clone", self.clone_2);
         self.client.execute(call).await
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.

@@ -142,6 +142,13 @@ impl<'a> AttachmentsRequest<'a> {
     ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
         trackit_runtime::blocking::block_on(self.send())
     }
+    /// [`Self::stream`] as an iterator, for programs without an async runtime: each page is fetched when the items before it have been read.
+    #[cfg(feature = "blocking")]
+    pub fn stream_blocking(
+        self,
+    ) -> impl Iterator<Item = Result<trackit_runtime::records::Record, Error>> + 'a {
+        trackit_runtime::blocking::iter(self.stream())
+    }
     /// Every item of the list, fetched page after page as the stream is read (pages of the size set with the page size method, or of [`trackit_runtime::paging::DEFAULT_PAGE_SIZE`]); it ends when the reply's count is reached.
     ///
     /// An error ends the stream after it is yielded.

@@ -356,7 +356,17 @@ fn stream(operation: &Operation) -> Option<TokenStream> {
             .to_owned(),
         "An error ends the stream after it is yielded.".to_owned(),
     ]);
+    let blocking_doc =
+        docs::outer(&["[`Self::stream`] as an iterator, for programs without an async runtime: each page is \
+         fetched when the items before it have been read."
+            .to_owned()]);
     Some(quote! {
+        #blocking_doc
+        #[cfg(feature = "blocking")]
+        pub fn stream_blocking(self) -> impl Iterator<Item = Result<#item, Error>> + 'a {
+            trackit_runtime::blocking::iter(self.stream())
+        }
+
         #doc
         pub fn stream(self) -> impl trackit_runtime::paging::Stream<Item = Result<#item, Error>> + Send + 'a {
             let page_size = match #size_in {

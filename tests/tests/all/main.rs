@@ -1,6 +1,7 @@
 //! End-to-end tests in one binary (one link step): the generator, its output on disk, and the
 //! generated client talking to the simulator over real HTTP on 127.0.0.1.
 
+mod blocking;
 mod client;
 mod features;
 mod fresh;

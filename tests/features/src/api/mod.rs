@@ -3,14 +3,10 @@
 
 //! The API's operations, one module per tag of the document.
 //!
-//! Reach them through the client's accessors, e.g. `client.ticket()`.
-/// Operations tagged `Items`.
+//! Reach them through the client's accessors, e.g. `client.items()`.
 pub mod items;
-/// Operations tagged `Pets`.
 pub mod pets;
-/// Operations tagged `Session`.
 pub mod session;
-/// Operations tagged `runtime`.
 pub mod runtime_2;
 pub use items::ItemsApi;
 pub use pets::PetsApi;

@@ -2,6 +2,7 @@
 //! into the two HTTP clients an [`ApiClient`] needs (API calls and token grants).
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,7 @@ impl ApiClient {
             tls: TlsSettings::default(),
             proxies: ProxySetting::FromEnvironment,
             layers: Vec::new(),
+            client: PhantomData,
         }
     }
 }
@@ -55,8 +57,10 @@ enum ProxySetting {
     None,
 }
 
-/// Configures an [`ApiClient`]; see [`ApiClient::builder`].
-pub struct ApiClientBuilder {
+/// Configures an [`ApiClient`] (see [`ApiClient::builder`]), or a generated crate's client `C`
+/// that wraps one: a generated `ClientBuilder` is this type with its `Client`, so every setting
+/// here is available there without a copy of this builder in each generated crate.
+pub struct ApiClientBuilder<C = ApiClient> {
     base_url: String,
     credentials: Credentials,
     token_url: String,
@@ -68,9 +72,30 @@ pub struct ApiClientBuilder {
     tls: TlsSettings,
     proxies: ProxySetting,
     layers: Vec<Arc<dyn Middleware>>,
+    /// What `build` makes: `fn() -> C` keeps the builder `Send` and `Sync` whatever `C` is.
+    client: PhantomData<fn() -> C>,
 }
 
-impl ApiClientBuilder {
+impl<C> ApiClientBuilder<C> {
+    /// The same settings, building a `D` that wraps the [`ApiClient`] (a generated `Client`).
+    #[must_use]
+    pub fn for_client<D>(self) -> ApiClientBuilder<D> {
+        ApiClientBuilder {
+            base_url: self.base_url,
+            credentials: self.credentials,
+            token_url: self.token_url,
+            default_base_path: self.default_base_path,
+            allow_insecure_http: self.allow_insecure_http,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent: self.user_agent,
+            tls: self.tls,
+            proxies: self.proxies,
+            layers: self.layers,
+            client: PhantomData,
+        }
+    }
+
     /// The token endpoint: absolute, or relative to the base URL plus `/` (`token`, `../token`).
     /// Defaults to `token`.
     #[must_use]
@@ -174,7 +199,30 @@ impl ApiClientBuilder {
     /// [`Error::InvalidUrl`] or [`Error::InsecureHttp`] for a base or token URL that cannot be used,
     /// [`Error::Certificate`] for a CA file or PEM that holds no usable certificate, and
     /// [`Error::Configuration`] for a user agent that is no valid header value or a client reqwest cannot build.
-    pub fn build(self) -> Result<ApiClient, Error> {
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: From<ApiClient>,
+    {
+        self.build_runtime().map(C::from)
+    }
+
+    /// Builds the client and logs in, so that a wrong password shows here rather than at the
+    /// first call.
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiClientBuilder::build`], and as [`ApiClient::login`] when the server cannot be
+    /// reached or refuses the login.
+    pub async fn login(self) -> Result<C, Error>
+    where
+        C: From<ApiClient>,
+    {
+        let runtime = self.build_runtime()?;
+        runtime.login().await?;
+        Ok(C::from(runtime))
+    }
+
+    fn build_runtime(self) -> Result<ApiClient, Error> {
         let base_url = parse_base_url(&self.base_url, self.default_base_path.as_deref())?;
         let token_url = resolve_token_url(&base_url, &self.token_url)?;
         check_transport_security(&base_url, self.allow_insecure_http)?;
@@ -218,7 +266,7 @@ impl ApiClientBuilder {
     }
 }
 
-impl fmt::Debug for ApiClientBuilder {
+impl<C> fmt::Debug for ApiClientBuilder<C> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
             .debug_struct("ApiClientBuilder")

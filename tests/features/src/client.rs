@@ -3,7 +3,6 @@
 
 //! The client: configuration, login, and the way in to every operation.
 use std::sync::Arc;
-use std::time::Duration;
 use trackit_runtime::{ApiClient, ApiClientBuilder, Credentials, Error, Profile};
 /// The path under which the server serves the API (from the document). It is used when
 /// the base URL given to [`Client::login`] is only a server address.
@@ -41,14 +40,14 @@ impl Client {
     ) -> Result<Self, Error> {
         trackit_runtime::blocking::block_on(Self::login(base_url, credentials))
     }
-    /// Starts configuring a client: timeouts, plain-http opt-in, extra middleware.
+    /// Starts configuring a client: timeouts, plain-http opt-in, a company CA, proxies,
+    /// extra middleware.
     #[must_use]
     pub fn builder(base_url: &str, credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            inner: ApiClient::builder(base_url, credentials)
-                .default_base_path(BASE_PATH)
-                .token_url(TOKEN_URL),
-        }
+        ApiClient::builder(base_url, credentials)
+            .default_base_path(BASE_PATH)
+            .token_url(TOKEN_URL)
+            .for_client()
     }
     /// Wraps a runtime client configured by hand.
     #[must_use]
@@ -86,87 +85,13 @@ impl Client {
         crate::api::Runtime2Api::new(&self.runtime)
     }
 }
-/// Configures a [`Client`]; made by [`Client::builder`].
-pub struct ClientBuilder {
-    inner: ApiClientBuilder,
-}
-impl ClientBuilder {
-    /// Allows plain `http://` to a server that is not on this machine. Credentials and
-    /// tokens then cross the network unencrypted: use it only on a trusted network.
-    #[must_use]
-    pub fn allow_insecure_http(self, allow: bool) -> Self {
-        Self {
-            inner: self.inner.allow_insecure_http(allow),
-        }
-    }
-    /// Time allowed for each request, from connecting to the end of the reply.
-    #[must_use]
-    pub fn timeout(self, timeout: Duration) -> Self {
-        Self {
-            inner: self.inner.timeout(timeout),
-        }
-    }
-    /// Time allowed to establish a connection.
-    #[must_use]
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        Self {
-            inner: self.inner.connect_timeout(timeout),
-        }
-    }
-    /// The `User-Agent` header sent with every request.
-    #[must_use]
-    pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
-        Self {
-            inner: self.inner.user_agent(user_agent),
-        }
-    }
-    /// Overrides where tokens are requested: absolute, or relative to the base URL.
-    #[must_use]
-    pub fn token_url(self, url: &str) -> Self {
-        Self {
-            inner: self.inner.token_url(url),
-        }
-    }
-    /// Adds a middleware layer (retry, tracing, …) outside the authentication layer, so
-    /// each attempt it makes carries a current token.
-    #[must_use]
-    pub fn with<M: trackit_runtime::reqwest_middleware::Middleware>(
-        self,
-        middleware: M,
-    ) -> Self {
-        Self {
-            inner: self.inner.with(middleware),
-        }
-    }
-    /// Applies any other setting of the runtime's builder.
-    #[must_use]
-    pub fn configure(
-        self,
-        configure: impl FnOnce(ApiClientBuilder) -> ApiClientBuilder,
-    ) -> Self {
-        Self {
-            inner: configure(self.inner),
-        }
-    }
-    /// Builds the client without contacting the server; it logs in at the first call.
-    ///
-    /// # Errors
-    ///
-    /// Fails when the base or token URL is invalid, or is plain http to another machine
-    /// without [`ClientBuilder::allow_insecure_http`].
-    pub fn build(self) -> Result<Client, Error> {
-        Ok(Client {
-            runtime: self.inner.build()?,
-        })
-    }
-    /// Builds the client and logs in.
-    ///
-    /// # Errors
-    ///
-    /// As [`ClientBuilder::build`], and when the server cannot be reached or refuses the login.
-    pub async fn login(self) -> Result<Client, Error> {
-        let client = self.build()?;
-        client.runtime.login().await?;
-        Ok(client)
+/// Configures a [`Client`]: timeouts, plain-http opt-in, a company CA, proxies, extra
+/// middleware; made by [`Client::builder`]. Its settings are the runtime's
+/// [`ApiClientBuilder`] ones, and [`build`](ApiClientBuilder::build) and
+/// [`login`](ApiClientBuilder::login) make a [`Client`].
+pub type ClientBuilder = ApiClientBuilder<Client>;
+impl From<ApiClient> for Client {
+    fn from(runtime: ApiClient) -> Self {
+        Self { runtime }
     }
 }

@@ -161,8 +161,17 @@ impl Config {
             }
             if let Some(reply) = &options.reply {
                 let key = format!("operations.{id}.reply");
-                if syn::parse_str::<syn::Type>(&reply.ty).is_err() {
-                    return Err(self.error(&format!("{key}.type"), format!("`{}` is not a Rust type", reply.ty)));
+                // A named type (with generics), not `_`, `&str` or `impl Trait`: it is stored and returned.
+                let named =
+                    matches!(syn::parse_str::<syn::Type>(&reply.ty), Ok(syn::Type::Path(path)) if path.qself.is_none());
+                if !named {
+                    return Err(self.error(
+                        &format!("{key}.type"),
+                        format!("`{}` is not the path of an owned Rust type", reply.ty),
+                    ));
+                }
+                if reply.items.is_some() && reply.items == reply.count {
+                    return Err(self.error(&key, "`items` and `count` must be different keys"));
                 }
                 match (&reply.member, &reply.items, &reply.count) {
                     (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
@@ -177,21 +186,31 @@ impl Config {
         }
         for (schema, options) in &self.types {
             if let Some(name) = &options.name
-                && syn::parse_str::<syn::Ident>(name).is_err()
+                && (syn::parse_str::<syn::Ident>(name).is_err()
+                    || crate::naming::camel(name) != *name
+                    || PRIMITIVE_TYPES.contains(&name.as_str()))
             {
-                return Err(self.error(&format!("types.\"{schema}\".name"), format!("`{name}` is not a Rust name")));
+                return Err(self.error(
+                    &format!("types.\"{schema}\".name"),
+                    format!("`{name}` is not an UpperCamelCase Rust type name"),
+                ));
             }
             if let Some(path) = &options.replace
-                && syn::parse_str::<syn::Path>(path).is_err()
+                && !is_type_path(path)
             {
                 return Err(self.error(&format!("types.\"{schema}\".replace"), format!("`{path}` is not a Rust path")));
             }
+        }
+        if let Some(paging) = &self.paging
+            && paging.size == paging.number
+        {
+            return Err(self.error("paging", "`size` and `number` must name different parameters"));
         }
         if let Some(guide) = &self.docs.guide {
             let inside = std::path::Path::new(guide)
                 .components()
                 .all(|component| matches!(component, std::path::Component::Normal(_)));
-            if !inside || guide.contains('"') {
+            if !inside || guide.is_empty() || guide.contains(['"', '\\']) {
                 return Err(self.error("docs.guide", "the guide must be a relative path inside the crate folder"));
             }
         }
@@ -209,6 +228,23 @@ impl Config {
     /// An error about the option at `key`.
     pub(crate) fn error(&self, key: &str, reason: impl Into<String>) -> Error {
         config_error(&self.file, key, reason)
+    }
+}
+
+/// Names a type must not take: the language's own (`str`, `bool`…).
+const PRIMITIVE_TYPES: &[&str] = &[
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+    "f32", "f64", "Self",
+];
+
+/// A path that can name a type: not `self`, `super` or `crate` alone.
+fn is_type_path(path: &str) -> bool {
+    match syn::parse_str::<syn::Path>(path) {
+        Ok(parsed) => parsed
+            .segments
+            .last()
+            .is_some_and(|last| !matches!(last.ident.to_string().as_str(), "self" | "super" | "crate" | "Self")),
+        Err(_) => false,
     }
 }
 

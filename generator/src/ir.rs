@@ -288,7 +288,7 @@ pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
 /// Names parameters must not take: they become fields and methods of a request builder,
 /// beside its client and its own methods (`clone` too: the stream calls `Clone::clone`).
 const RESERVED_ARGUMENT_NAMES: &[&str] =
-    &["self", "call", "client", "send", "send_blocking", "stream", "clone", "into_future", "fmt"];
+    &["self", "call", "client", "send", "send_blocking", "stream", "stream_blocking", "clone", "into_future", "fmt"];
 const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Escapes a key for use in a JSON pointer (RFC 6901).
@@ -369,11 +369,30 @@ pub fn build(spec: &OpenAPI, document: &str, config: &Config) -> Result<Api, Err
     ]);
     let mut struct_names = Namespace::with_reserved(RESERVED_TYPE_NAMES);
     check_config_names(config, &seen_tags, &seen_operations)?;
+    if let Some(paging) = &config.paging
+        && !groups.values().flatten().any(|operation| operation.paging.is_some())
+    {
+        return Err(config.error(
+            "paging",
+            format!(
+                "no operation has integer parameters `{}` and `{}` (with `all` = {} in their range)",
+                paging.size, paging.number, paging.all
+            ),
+        ));
+    }
+    // Names chosen in `generator.toml` first, so a chosen name never depends on the others.
+    let mut modules = BTreeMap::new();
+    for tag in groups.keys() {
+        if let Some(wanted) = config.tags.names.get(tag) {
+            let module = claim_exactly(&mut module_names, wanted)
+                .ok_or_else(|| config.error(&format!("tags.names.{tag}"), format!("`{wanted}` is already taken")))?;
+            modules.insert(tag.clone(), module);
+        }
+    }
     let mut tags = Vec::with_capacity(groups.len());
     for (tag, mut operations) in groups {
-        let module = match config.tags.names.get(&tag) {
-            Some(wanted) => claim_exactly(&mut module_names, wanted)
-                .ok_or_else(|| config.error(&format!("tags.names.{tag}"), format!("`{wanted}` is already taken")))?,
+        let module = match modules.remove(&tag) {
+            Some(module) => module,
             None => module_names.claim(naming::snake(&tag)),
         };
         let struct_name = struct_names.claim(format!("{}Api", naming::camel(&module)));

@@ -58,8 +58,9 @@ pub(crate) fn decode_member<T: DeserializeOwned>(
     }
 }
 
-/// Decodes a page envelope `{"<count>": n, "<items>": […]}`: absent items are an empty page,
-/// an absent count is the number of items.
+/// Decodes a page envelope `{"<count>": n, "<items>": […]}`: absent items are an empty page.
+/// An absent count is an error: streams stop at the count, so guessing it (say, as the number
+/// of items) would end them after the first page without a word.
 pub(crate) fn decode_page<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
@@ -67,9 +68,8 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
     count: &'static str,
 ) -> Result<Page<T>, Error> {
     let parts = decode_seed(operation, body, PageEnvelope::new(items, count))?;
-    let items = parts.items.unwrap_or_default();
-    let count = parts.count.unwrap_or(items.len() as u64);
-    Ok(Page { count, items })
+    let Some(count) = parts.count else { return Err(missing_member(operation, body, count)) };
+    Ok(Page { count, items: parts.items.unwrap_or_default() })
 }
 
 /// Tracking the location costs an allocation per object key, so the body is decoded plainly

@@ -240,7 +240,7 @@ impl<'a> AssignmentsApi<'a> {
 /// A `Assignment_GetAssignmentTemplates` request, made by [`AssignmentsApi::templates`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct TemplatesRequest<'a> {
     client: &'a ApiClient,
@@ -269,6 +269,14 @@ impl TemplatesRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for TemplatesRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("TemplatesRequest")
+            .field("operation", &"Assignment_GetAssignmentTemplates")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for TemplatesRequest<'a> {
     type Output = Result<Vec<trackit_runtime::records::Record>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -279,7 +287,7 @@ impl<'a> std::future::IntoFuture for TemplatesRequest<'a> {
 /// A `Assignment_Get` request, made by [`AssignmentsApi::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetRequest<'a> {
     client: &'a ApiClient,
@@ -306,6 +314,14 @@ impl GetRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for GetRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetRequest")
+            .field("operation", &"Assignment_Get")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -316,7 +332,7 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
 /// A `Assignment_Update` request, made by [`AssignmentsApi::update`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateRequest<'a> {
     client: &'a ApiClient,
@@ -345,6 +361,14 @@ impl UpdateRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for UpdateRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("UpdateRequest")
+            .field("operation", &"Assignment_Update")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -355,7 +379,7 @@ impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
 /// A `Assignment_GetAssignmentAttachments` request, made by [`AssignmentsApi::attachments`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentsRequest<'a> {
     client: &'a ApiClient,
@@ -433,6 +457,14 @@ impl<'a> AttachmentsRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for AttachmentsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AttachmentsRequest")
+            .field("operation", &"Assignment_GetAssignmentAttachments")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Record>,
@@ -446,7 +478,7 @@ impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
 /// A `Assignment_GetAssignmentNotes` request, made by [`AssignmentsApi::notes`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotesRequest<'a> {
     client: &'a ApiClient,
@@ -538,6 +570,14 @@ impl<'a> NotesRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for NotesRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NotesRequest")
+            .field("operation", &"Assignment_GetAssignmentNotes")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for NotesRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Note>,
@@ -551,7 +591,7 @@ impl<'a> std::future::IntoFuture for NotesRequest<'a> {
 /// A `Assignment_GetAssignmentNoteByNoteId` request, made by [`AssignmentsApi::note`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NoteRequest<'a> {
     client: &'a ApiClient,
@@ -582,6 +622,14 @@ impl NoteRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for NoteRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NoteRequest")
+            .field("operation", &"Assignment_GetAssignmentNoteByNoteId")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for NoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -592,7 +640,7 @@ impl<'a> std::future::IntoFuture for NoteRequest<'a> {
 /// A `Assignment_GetAssignmentSuccessors` request, made by [`AssignmentsApi::successors`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SuccessorsRequest<'a> {
     client: &'a ApiClient,
@@ -676,6 +724,14 @@ impl<'a> SuccessorsRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for SuccessorsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SuccessorsRequest")
+            .field("operation", &"Assignment_GetAssignmentSuccessors")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for SuccessorsRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
@@ -689,7 +745,7 @@ impl<'a> std::future::IntoFuture for SuccessorsRequest<'a> {
 /// A `Assignment_GetAssignmentPredecessors` request, made by [`AssignmentsApi::predecessors`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct PredecessorsRequest<'a> {
     client: &'a ApiClient,
@@ -773,6 +829,14 @@ impl<'a> PredecessorsRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for PredecessorsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("PredecessorsRequest")
+            .field("operation", &"Assignment_GetAssignmentPredecessors")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for PredecessorsRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
@@ -786,7 +850,7 @@ impl<'a> std::future::IntoFuture for PredecessorsRequest<'a> {
 /// A `Assignment_Create` request, made by [`AssignmentsApi::create`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateRequest<'a> {
     client: &'a ApiClient,
@@ -813,6 +877,14 @@ impl CreateRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for CreateRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CreateRequest")
+            .field("operation", &"Assignment_Create")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for CreateRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -823,7 +895,7 @@ impl<'a> std::future::IntoFuture for CreateRequest<'a> {
 /// A `Assignment_AddNote` request, made by [`AssignmentsApi::add_note`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AddNoteRequest<'a> {
     client: &'a ApiClient,
@@ -856,6 +928,14 @@ impl AddNoteRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for AddNoteRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AddNoteRequest")
+            .field("operation", &"Assignment_AddNote")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for AddNoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -866,7 +946,7 @@ impl<'a> std::future::IntoFuture for AddNoteRequest<'a> {
 /// A `Assignment_Delete` request, made by [`AssignmentsApi::delete`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteRequest<'a> {
     client: &'a ApiClient,
@@ -897,6 +977,14 @@ impl DeleteRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for DeleteRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("DeleteRequest")
+            .field("operation", &"Assignment_Delete")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
     type Output = Result<bool, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -907,7 +995,7 @@ impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
 /// A `Assignment_ChangeStatus` request, made by [`AssignmentsApi::change_status`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChangeStatusRequest<'a> {
     client: &'a ApiClient,
@@ -940,6 +1028,14 @@ impl ChangeStatusRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for ChangeStatusRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ChangeStatusRequest")
+            .field("operation", &"Assignment_ChangeStatus")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for ChangeStatusRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -950,7 +1046,7 @@ impl<'a> std::future::IntoFuture for ChangeStatusRequest<'a> {
 /// A `Assignment_Close` request, made by [`AssignmentsApi::close`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CloseRequest<'a> {
     client: &'a ApiClient,
@@ -982,6 +1078,14 @@ impl<'a> CloseRequest<'a> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<trackit_runtime::records::Assignment, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for CloseRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CloseRequest")
+            .field("operation", &"Assignment_Close")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for CloseRequest<'a> {

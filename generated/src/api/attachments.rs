@@ -36,7 +36,7 @@ impl<'a> AttachmentsApi<'a> {
 /// A `Attachment_GetAttachment` request, made by [`AttachmentsApi::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetRequest<'a> {
     client: &'a ApiClient,
@@ -65,6 +65,14 @@ impl GetRequest<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<trackit_runtime::records::Record, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for GetRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetRequest")
+            .field("operation", &"Attachment_GetAttachment")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for GetRequest<'a> {

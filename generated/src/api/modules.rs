@@ -36,7 +36,7 @@ impl<'a> ModulesApi<'a> {
 /// A `Module_GetFields` request, made by [`ModulesApi::fields`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FieldsRequest<'a> {
     client: &'a ApiClient,
@@ -65,6 +65,14 @@ impl FieldsRequest<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<trackit_runtime::records::FieldBag, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for FieldsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FieldsRequest")
+            .field("operation", &"Module_GetFields")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for FieldsRequest<'a> {

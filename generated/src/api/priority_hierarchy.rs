@@ -39,7 +39,7 @@ impl<'a> PriorityHierarchyApi<'a> {
 /// A `PriorityHierarchy_GetPriorityHierarchy` request, made by [`PriorityHierarchyApi::resolve`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ResolveRequest<'a> {
     client: &'a ApiClient,
@@ -68,6 +68,14 @@ impl ResolveRequest<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<String, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for ResolveRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ResolveRequest")
+            .field("operation", &"PriorityHierarchy_GetPriorityHierarchy")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for ResolveRequest<'a> {

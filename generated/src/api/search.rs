@@ -36,7 +36,7 @@ impl<'a> SearchApi<'a> {
 /// A `Search_Search` request, made by [`SearchApi::find`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FindRequest<'a> {
     client: &'a ApiClient,
@@ -65,6 +65,14 @@ impl FindRequest<'_> {
         self,
     ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for FindRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FindRequest")
+            .field("operation", &"Search_Search")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for FindRequest<'a> {

@@ -53,7 +53,7 @@ impl<'a> SolutionsApi<'a> {
 /// A `Solution_GetSolutionById` request, made by [`SolutionsApi::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetRequest<'a> {
     client: &'a ApiClient,
@@ -84,6 +84,14 @@ impl GetRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for GetRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetRequest")
+            .field("operation", &"Solution_GetSolutionById")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Record, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -94,7 +102,7 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
 /// A `Solution_GetSolutionAttachments` request, made by [`SolutionsApi::attachments`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentsRequest<'a> {
     client: &'a ApiClient,
@@ -170,6 +178,14 @@ impl<'a> AttachmentsRequest<'a> {
                 page.send()
             },
         )
+    }
+}
+impl std::fmt::Debug for AttachmentsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AttachmentsRequest")
+            .field("operation", &"Solution_GetSolutionAttachments")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {

@@ -31,7 +31,7 @@ impl<'a> TechniciansApi<'a> {
 /// A `Technician_DoLogout` request, made by [`TechniciansApi::logout`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LogoutRequest<'a> {
     client: &'a ApiClient,
@@ -54,6 +54,14 @@ impl LogoutRequest<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<bool, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for LogoutRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("LogoutRequest")
+            .field("operation", &"Technician_DoLogout")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for LogoutRequest<'a> {

@@ -219,7 +219,7 @@ impl<'a> TicketsApi<'a> {
 /// A `Ticket_Get` request, made by [`TicketsApi::get`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetRequest<'a> {
     client: &'a ApiClient,
@@ -246,6 +246,14 @@ impl GetRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for GetRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetRequest")
+            .field("operation", &"Ticket_Get")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -256,7 +264,7 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
 /// A `Ticket_Update` request, made by [`TicketsApi::update`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateRequest<'a> {
     client: &'a ApiClient,
@@ -285,6 +293,14 @@ impl UpdateRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for UpdateRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("UpdateRequest")
+            .field("operation", &"Ticket_Update")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -295,7 +311,7 @@ impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
 /// A `Ticket_GetTicketAttachments` request, made by [`TicketsApi::attachments`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentsRequest<'a> {
     client: &'a ApiClient,
@@ -373,6 +389,14 @@ impl<'a> AttachmentsRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for AttachmentsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AttachmentsRequest")
+            .field("operation", &"Ticket_GetTicketAttachments")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Record>,
@@ -386,7 +410,7 @@ impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
 /// A `Ticket_GetTicketNotes` request, made by [`TicketsApi::notes`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NotesRequest<'a> {
     client: &'a ApiClient,
@@ -478,6 +502,14 @@ impl<'a> NotesRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for NotesRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NotesRequest")
+            .field("operation", &"Ticket_GetTicketNotes")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for NotesRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Note>,
@@ -491,7 +523,7 @@ impl<'a> std::future::IntoFuture for NotesRequest<'a> {
 /// A `Ticket_GetTicketNoteByNoteId` request, made by [`TicketsApi::note`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NoteRequest<'a> {
     client: &'a ApiClient,
@@ -522,6 +554,14 @@ impl NoteRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for NoteRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("NoteRequest")
+            .field("operation", &"Ticket_GetTicketNoteByNoteId")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for NoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -532,7 +572,7 @@ impl<'a> std::future::IntoFuture for NoteRequest<'a> {
 /// A `Ticket_GetTicketAssignments` request, made by [`TicketsApi::assignments`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AssignmentsRequest<'a> {
     client: &'a ApiClient,
@@ -616,6 +656,14 @@ impl<'a> AssignmentsRequest<'a> {
         )
     }
 }
+impl std::fmt::Debug for AssignmentsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AssignmentsRequest")
+            .field("operation", &"Ticket_GetTicketAssignments")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for AssignmentsRequest<'a> {
     type Output = Result<
         trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
@@ -629,7 +677,7 @@ impl<'a> std::future::IntoFuture for AssignmentsRequest<'a> {
 /// A `Ticket_ChangeStatus` request, made by [`TicketsApi::change_status`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChangeStatusRequest<'a> {
     client: &'a ApiClient,
@@ -662,6 +710,14 @@ impl ChangeStatusRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for ChangeStatusRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ChangeStatusRequest")
+            .field("operation", &"Ticket_ChangeStatus")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for ChangeStatusRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -672,7 +728,7 @@ impl<'a> std::future::IntoFuture for ChangeStatusRequest<'a> {
 /// A `Ticket_AddNote` request, made by [`TicketsApi::add_note`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AddNoteRequest<'a> {
     client: &'a ApiClient,
@@ -701,6 +757,14 @@ impl AddNoteRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for AddNoteRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AddNoteRequest")
+            .field("operation", &"Ticket_AddNote")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for AddNoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -711,7 +775,7 @@ impl<'a> std::future::IntoFuture for AddNoteRequest<'a> {
 /// A `Ticket_Create` request, made by [`TicketsApi::create`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateRequest<'a> {
     client: &'a ApiClient,
@@ -738,6 +802,14 @@ impl CreateRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for CreateRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CreateRequest")
+            .field("operation", &"Ticket_Create")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for CreateRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -748,7 +820,7 @@ impl<'a> std::future::IntoFuture for CreateRequest<'a> {
 /// A `Ticket_Close` request, made by [`TicketsApi::close`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CloseRequest<'a> {
     client: &'a ApiClient,
@@ -782,6 +854,14 @@ impl<'a> CloseRequest<'a> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for CloseRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CloseRequest")
+            .field("operation", &"Ticket_Close")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for CloseRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -792,7 +872,7 @@ impl<'a> std::future::IntoFuture for CloseRequest<'a> {
 /// A `Ticket_Delete` request, made by [`TicketsApi::delete`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteRequest<'a> {
     client: &'a ApiClient,
@@ -819,6 +899,14 @@ impl DeleteRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for DeleteRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("DeleteRequest")
+            .field("operation", &"Ticket_Delete")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
     type Output = Result<bool, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -829,7 +917,7 @@ impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
 /// A `Ticket_GetTicketTemplates` request, made by [`TicketsApi::templates`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct TemplatesRequest<'a> {
     client: &'a ApiClient,
@@ -856,6 +944,14 @@ impl TemplatesRequest<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<Vec<trackit_runtime::records::Record>, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for TemplatesRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("TemplatesRequest")
+            .field("operation", &"Ticket_GetTicketTemplates")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for TemplatesRequest<'a> {

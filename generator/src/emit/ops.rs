@@ -164,6 +164,7 @@ fn call(group: &TagGroup, operation: &Operation) -> TokenStream {
 /// The request builder of one call: its fields, setters, `send`, and `IntoFuture`.
 fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
     let request = ident(&operation.request_name);
+    let request_name = &operation.request_name;
     let call_path = format!("{}::{}", group.struct_name, operation.rust_name);
     let doc = docs::outer(&[
         format!("A {} request, made by [`{call_path}`].", docs::code(&operation.operation_id)),
@@ -203,8 +204,13 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
             } else {
                 quote! { Some(#name) }
             };
+            // A setter named like an operator method (`add`, `sub`) has its shape, but it is a setter.
+            let operator_name = OPERATOR_METHODS
+                .contains(&param.rust_name.as_str())
+                .then(|| quote! { #[allow(clippy::should_implement_trait)] });
             quote! {
                 #doc
+                #operator_name
                 pub fn #name(mut self, #name: #ty) -> Self {
                     self.#name = #value;
                     self
@@ -266,7 +272,7 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
     };
     quote! {
         #doc
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #request<'a> {
             client: &'a ApiClient,
@@ -293,6 +299,13 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
             #stream
         }
 
+        // Parameters and bodies may hold keys or passwords: `Debug` names only the operation.
+        impl std::fmt::Debug for #request<'_> {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.debug_struct(#request_name).field("operation", &#operation_id).finish_non_exhaustive()
+            }
+        }
+
         impl<'a> std::future::IntoFuture for #request<'a> {
             type Output = Result<#output, Error>;
             type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -303,6 +316,9 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
         }
     }
 }
+
+/// Methods of the operator traits, whose shape (`fn add(self, other) -> Self`) a setter shares.
+const OPERATOR_METHODS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
 
 /// The reply type and the runtime call that reads it.
 fn reply(operation: &Operation) -> (TokenStream, TokenStream) {
@@ -515,6 +531,8 @@ fn field_type(ty: &TypeRef) -> TokenStream {
 fn add_param(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
     let name = quote! { self.#name };
+    // A paging parameter always holds a value (the "all" default until set).
+    let required = param.required || param.paging.is_some();
     let wire = &param.wire_name;
     let is_list = matches!(param.ty, TypeRef::Vec(_));
     let separator = match param.list_style {
@@ -522,20 +540,20 @@ fn add_param(param: &Param) -> TokenStream {
         ListStyle::Repeat => ',',
     };
     // Optional lists send nothing when absent: an empty slice adds no parameter.
-    let values = if param.required {
+    let values = if required {
         quote! { #name }
     } else {
         quote! { #name.unwrap_or_default() }
     };
     if param.structured {
         let deep = param.object_style == ObjectStyle::Deep;
-        let some = if param.required {
+        let some = if required {
             quote! { Some(#name) }
         } else {
             quote! { #name }
         };
         return match param.location {
-            ParamLocation::Query if param.required => quote! { .query_object(#wire, #name, #deep)? },
+            ParamLocation::Query if required => quote! { .query_object(#wire, #name, #deep)? },
             ParamLocation::Query => quote! { .query_object_opt(#wire, #name, #deep)? },
             ParamLocation::Path => quote! { .path_param_value(#wire, #name)? },
             ParamLocation::Header => quote! { .header_value(#wire, #some)? },
@@ -551,20 +569,20 @@ fn add_param(param: &Param) -> TokenStream {
             quote! { .query_each(#wire, #values) }
         }
         ParamLocation::Query if is_list => quote! { .query_joined(#wire, #values, #separator) },
-        ParamLocation::Header if is_list && param.required => quote! {
+        ParamLocation::Header if is_list && required => quote! {
             .header(#wire, #name.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
         },
         ParamLocation::Header if is_list => quote! {
             .header_opt(#wire, #name.map(|values| values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
         },
-        ParamLocation::Query if param.required => quote! { .query(#wire, #name) },
+        ParamLocation::Query if required => quote! { .query(#wire, #name) },
         ParamLocation::Query => quote! { .query_opt(#wire, #name) },
-        ParamLocation::Header if param.required => quote! { .header(#wire, #name) },
+        ParamLocation::Header if required => quote! { .header(#wire, #name) },
         ParamLocation::Header => quote! { .header_opt(#wire, #name) },
         ParamLocation::Cookie if is_list => quote! {
             .cookie(#wire, #values.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
         },
-        ParamLocation::Cookie if param.required => quote! { .cookie(#wire, #name) },
+        ParamLocation::Cookie if required => quote! { .cookie(#wire, #name) },
         ParamLocation::Cookie => quote! { .cookie_opt(#wire, #name) },
     }
 }

@@ -232,3 +232,13 @@ async fn parameters_named_like_the_request_builders_own_members_keep_their_wire_
     client.runtime_2().new_2().await.unwrap();
     assert_eq!(server.last("/api/v1/runtime/new").uri, "/api/v1/runtime/new");
 }
+
+#[tokio::test]
+async fn a_request_builder_never_prints_its_parameters() {
+    let server = Recorder::start().await;
+    let client = server.client().await;
+    let request = client.items().get_item(42).x_request_id("secret-header-value").session("s3ss10n");
+    let printed = format!("{request:?}");
+    assert!(printed.contains("getItem"), "names the operation: {printed}");
+    assert!(!printed.contains("secret-header-value") && !printed.contains("s3ss10n"), "{printed}");
+}

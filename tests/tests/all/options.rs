@@ -90,3 +90,31 @@ fn clashing_names_are_refused_not_numbered() {
     let accessor = error_of("[tags.names]\nTicket = \"types\"\n");
     assert!(accessor.contains("tags.names.Ticket"), "{accessor}");
 }
+
+#[test]
+fn options_that_would_make_code_that_does_not_build_are_refused() {
+    let bad_paging = error_of("[paging]\nsize = \"pagesize\"\nnumber = \"pageNumber\"\nall = 0\n");
+    assert!(bad_paging.starts_with("generator.toml: paging: no operation has integer parameters"), "{bad_paging}");
+    let too_big = error_of("[paging]\nsize = \"pageSize\"\nnumber = \"pageNumber\"\nall = 99999999999\n");
+    assert!(too_big.contains("in their range"), "{too_big}");
+
+    let refused = |toml: &str| Config::from_toml(toml, "generator.toml").unwrap_err().to_string();
+    let prefix = "TrackIt.Application.Web.WebApi.Contracts.Dtos.Input";
+    assert!(refused(&format!("[types.\"{prefix}.CloseInputDto\"]\nname = \"str\"\n")).contains("UpperCamelCase"));
+    assert!(refused(&format!("[types.\"{prefix}.CloseInputDto\"]\nname = \"close_it\"\n")).contains("UpperCamelCase"));
+    assert!(refused(&format!("[types.\"{prefix}.CloseInputDto\"]\nreplace = \"self\"\n")).contains("not a Rust path"));
+    assert!(refused("[operations.A.reply]\ntype = \"&str\"\n").contains("owned Rust type"));
+    assert!(refused("[operations.A.reply]\ntype = \"impl Iterator\"\n").contains("owned Rust type"));
+    assert!(refused("[operations.A.reply]\ntype = \"u8\"\nitems = \"C\"\ncount = \"C\"\n").contains("different keys"));
+    assert!(refused("[paging]\nsize = \"p\"\nnumber = \"p\"\nall = 0\n").contains("different parameters"));
+    assert!(refused("[docs]\nguide = \"\"\n").contains("docs.guide"));
+}
+
+#[test]
+fn a_chosen_accessor_name_wins_over_a_tags_own_name_whatever_the_order() {
+    // `Module`'s own name is `module`; giving it to `Ticket` numbers `Module`'s instead of failing.
+    let config = Config::from_toml("[tags.names]\nTicket = \"module\"\n", "generator.toml").unwrap();
+    let client = text(&generate_with(config).unwrap(), "src/client.rs");
+    assert!(client.contains("pub fn module(&self) -> crate::api::ModuleApi"), "{client}");
+    assert!(client.contains("pub fn module_2(&self)"), "{client}");
+}

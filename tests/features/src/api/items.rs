@@ -148,7 +148,7 @@ impl<'a> ItemsApi<'a> {
 /// A `getItem` request, made by [`ItemsApi::get_item`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetItemRequest<'a> {
     client: &'a ApiClient,
@@ -224,6 +224,14 @@ impl<'a> GetItemRequest<'a> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for GetItemRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetItemRequest")
+            .field("operation", &"getItem")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for GetItemRequest<'a> {
     type Output = Result<types::Item, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -234,7 +242,7 @@ impl<'a> std::future::IntoFuture for GetItemRequest<'a> {
 /// A `replaceItem` request, made by [`ItemsApi::replace_item`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ReplaceItemRequest<'a> {
     client: &'a ApiClient,
@@ -263,6 +271,14 @@ impl ReplaceItemRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for ReplaceItemRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ReplaceItemRequest")
+            .field("operation", &"replaceItem")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for ReplaceItemRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -273,7 +289,7 @@ impl<'a> std::future::IntoFuture for ReplaceItemRequest<'a> {
 /// A `createItem` request, made by [`ItemsApi::create_item`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateItemRequest<'a> {
     client: &'a ApiClient,
@@ -299,6 +315,14 @@ impl CreateItemRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for CreateItemRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CreateItemRequest")
+            .field("operation", &"createItem")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for CreateItemRequest<'a> {
     type Output = Result<types::Item, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -309,7 +333,7 @@ impl<'a> std::future::IntoFuture for CreateItemRequest<'a> {
 /// A `uploadPhoto` request, made by [`ItemsApi::upload_photo`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UploadPhotoRequest<'a> {
     client: &'a ApiClient,
@@ -338,6 +362,14 @@ impl UploadPhotoRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for UploadPhotoRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("UploadPhotoRequest")
+            .field("operation", &"uploadPhoto")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for UploadPhotoRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -348,7 +380,7 @@ impl<'a> std::future::IntoFuture for UploadPhotoRequest<'a> {
 /// A `downloadRaw` request, made by [`ItemsApi::download_raw`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadRawRequest<'a> {
     client: &'a ApiClient,
@@ -375,6 +407,14 @@ impl DownloadRawRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for DownloadRawRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("DownloadRawRequest")
+            .field("operation", &"downloadRaw")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for DownloadRawRequest<'a> {
     type Output = Result<Vec<u8>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -385,7 +425,7 @@ impl<'a> std::future::IntoFuture for DownloadRawRequest<'a> {
 /// A `uploadRaw` request, made by [`ItemsApi::upload_raw`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UploadRawRequest<'a> {
     client: &'a ApiClient,
@@ -414,6 +454,14 @@ impl UploadRawRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for UploadRawRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("UploadRawRequest")
+            .field("operation", &"uploadRaw")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for UploadRawRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -424,7 +472,7 @@ impl<'a> std::future::IntoFuture for UploadRawRequest<'a> {
 /// A `getThing` request, made by [`ItemsApi::get_thing`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetThingRequest<'a> {
     client: &'a ApiClient,
@@ -456,6 +504,14 @@ impl<'a> GetThingRequest<'a> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<(), Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for GetThingRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetThingRequest")
+            .field("operation", &"getThing")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for GetThingRequest<'a> {

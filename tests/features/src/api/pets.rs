@@ -60,7 +60,7 @@ impl<'a> PetsApi<'a> {
 /// A `GET /pets` request, made by [`PetsApi::get_pets`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetPetsRequest<'a> {
     client: &'a ApiClient,
@@ -85,6 +85,14 @@ impl GetPetsRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for GetPetsRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GetPetsRequest")
+            .field("operation", &"GET /pets")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for GetPetsRequest<'a> {
     type Output = Result<Vec<types::Pet>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -95,7 +103,7 @@ impl<'a> std::future::IntoFuture for GetPetsRequest<'a> {
 /// A `list` request, made by [`PetsApi::list`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListRequest<'a> {
     client: &'a ApiClient,
@@ -120,6 +128,14 @@ impl ListRequest<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for ListRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ListRequest")
+            .field("operation", &"list")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for ListRequest<'a> {
     type Output = Result<types::MaybePet, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -130,7 +146,7 @@ impl<'a> std::future::IntoFuture for ListRequest<'a> {
 /// A `list` request, made by [`PetsApi::list_2`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct List2Request<'a> {
     client: &'a ApiClient,
@@ -155,6 +171,14 @@ impl List2Request<'_> {
         trackit_runtime::blocking::block_on(self.send())
     }
 }
+impl std::fmt::Debug for List2Request<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("List2Request")
+            .field("operation", &"list")
+            .finish_non_exhaustive()
+    }
+}
 impl<'a> std::future::IntoFuture for List2Request<'a> {
     type Output = Result<types::Node, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
@@ -165,7 +189,7 @@ impl<'a> std::future::IntoFuture for List2Request<'a> {
 /// A `firstPetAgain` request, made by [`PetsApi::first_pet_again`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct FirstPetAgainRequest<'a> {
     client: &'a ApiClient,
@@ -195,6 +219,14 @@ impl<'a> FirstPetAgainRequest<'a> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<types::MaybePet, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for FirstPetAgainRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FirstPetAgainRequest")
+            .field("operation", &"firstPetAgain")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for FirstPetAgainRequest<'a> {

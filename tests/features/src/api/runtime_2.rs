@@ -43,7 +43,7 @@ impl<'a> Runtime2Api<'a> {
 /// A `new` request, made by [`Runtime2Api::new_2`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct New2Request<'a> {
     client: &'a ApiClient,
@@ -94,6 +94,14 @@ impl<'a> New2Request<'a> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<(), Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for New2Request<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("New2Request")
+            .field("operation", &"new")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for New2Request<'a> {

@@ -36,7 +36,7 @@ impl<'a> SessionApi<'a> {
 /// A `login` request, made by [`SessionApi::login`].
 ///
 /// Set optional parameters with its methods, then `.await` it to send it (or call [`Self::send`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LoginRequest<'a> {
     client: &'a ApiClient,
@@ -60,6 +60,14 @@ impl LoginRequest<'_> {
     #[cfg(feature = "blocking")]
     pub fn send_blocking(self) -> Result<String, Error> {
         trackit_runtime::blocking::block_on(self.send())
+    }
+}
+impl std::fmt::Debug for LoginRequest<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("LoginRequest")
+            .field("operation", &"login")
+            .finish_non_exhaustive()
     }
 }
 impl<'a> std::future::IntoFuture for LoginRequest<'a> {

@@ -3,12 +3,11 @@
 
 //! Request and reply bodies of the API, one type per schema of the document.
 //!
-//! Field names follow Rust conventions; serde keeps the names the server uses on the wire.
-use serde::{Deserialize, Serialize};
+//! Field names follow Rust conventions; serde keeps the names the server uses on the wire. Types sent in requests implement `Serialize`, types read from replies `Deserialize`; a schema the document repeats is one type, the others aliases of it.
 /// A note to add to an assignment: its text, and optionally its type, activity code and time spent.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.AssignmentNoteDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignmentNote {
     /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
@@ -29,7 +28,7 @@ pub struct AssignmentNote {
 /// Extras of an assignment update: a note to add with it, and the reserved parameters.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.AssignmentOptionalParamInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct AssignmentOptionalParams {
     /// A note to add with the update.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +43,7 @@ pub struct AssignmentOptionalParams {
 /// An assignment's new status by name, with an optional note.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeAssignmentStatusInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct AssignmentStatusChange {
     /// The new status by name, e.g. `Paused` (each site configures its own).
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
@@ -56,7 +55,7 @@ pub struct AssignmentStatusChange {
 /// The note that goes with an assignment's status change or closing.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeAssignmentStatusNoteDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct AssignmentStatusNote {
     /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
@@ -74,7 +73,7 @@ pub struct AssignmentStatusNote {
 /// Closing an assignment, with an optional note.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseAssignmentInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CloseAssignment {
     /// A note recorded with the closing.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
@@ -83,7 +82,7 @@ pub struct CloseAssignment {
 /// Closing a ticket, with an optional note; the ticket gets the default status of type "Closed".
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.CloseInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CloseTicket {
     /// A note recorded with the closing.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
@@ -96,7 +95,7 @@ pub type CreateInput = trackit_runtime::records::RecordInput;
 /// Two reserved, free-form parameters the server accepts on most writes.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.OptionalParamInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OptionalParams {
     /// Reserved; leave unset.
     #[serde(rename = "Param1", default, skip_serializing_if = "Option::is_none")]
@@ -108,7 +107,7 @@ pub struct OptionalParams {
 /// The category, requestor, location and department whose priority the group's hierarchy decides.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.PriorityHeirarchyInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct PriorityHierarchyInput {
     /// The category's id.
     #[serde(rename = "CategoryId", default, skip_serializing_if = "Option::is_none")]
@@ -126,7 +125,7 @@ pub struct PriorityHierarchyInput {
 /// A search: the words to find (`term`), the module (24 = tickets) and the page of results; 0/0 pages mean everything.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.SearchInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct SearchInput {
     /// Cut long text in results to this many characters; -1 (the default) keeps it whole.
     #[serde(
@@ -160,7 +159,7 @@ pub struct SearchInput {
 /// A note to add to a ticket: its text, and optionally its type, activity code, time spent and privacy.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.TicketNoteDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketNote {
     /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]
@@ -184,7 +183,7 @@ pub struct TicketNote {
 /// Extras of a ticket update: a note to add with it, and the reserved parameters.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.TicketOptionalParamInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct TicketOptionalParams {
     /// A note to add with the update.
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
@@ -199,7 +198,7 @@ pub struct TicketOptionalParams {
 /// A ticket's new status by name (`"In Progress"`), with an optional note.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.ChangeStatusInputDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct TicketStatusChange {
     /// The new status by name, e.g. `In Progress` (each site configures its own).
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
@@ -211,7 +210,7 @@ pub struct TicketStatusChange {
 /// The note that goes with a ticket's status change or closing.
 ///
 /// Schema `TrackIt.Application.Web.WebApi.Contracts.Dtos.Input.Notes.ChangeStatusNoteDto` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct TicketStatusNote {
     /// The kind of note, e.g. `Technician Note` or `Ticket Resolution` (each site configures its own).
     #[serde(rename = "Note Type", default, skip_serializing_if = "Option::is_none")]

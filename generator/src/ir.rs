@@ -19,6 +19,10 @@ use crate::naming::{self, Namespace};
 
 mod compose;
 mod cycles;
+mod dedupe;
+mod usage;
+
+pub use usage::Usage;
 
 /// An API ready to print.
 #[derive(Debug)]
@@ -32,6 +36,8 @@ pub struct Api {
     pub token_url: Option<String>,
     pub tags: Vec<TagGroup>,
     pub types: Vec<TypeDef>,
+    /// The serde traits each type needs, by type name.
+    pub usage: BTreeMap<String, Usage>,
 }
 
 /// The operations of one tag: one module and one accessor on the client.
@@ -414,8 +420,11 @@ pub fn build(spec: &OpenAPI, document: &str, config: &Config) -> Result<Api, Err
     cycles::break_zero_width_cycles(&mut space.defs);
     cycles::box_recursive_fields(&mut space.defs);
     compose::settle_flattening_and_defaults(&mut space.defs);
+    dedupe::merge_identical_types(&mut space.defs);
 
+    let usage = usage::directions(&space.defs, tags.iter().flat_map(|group| &group.operations));
     Ok(Api {
+        usage,
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
         description: spec.info.description.clone(),

@@ -18,7 +18,7 @@ use crate::profile::Profile;
 use crate::records::Page;
 use crate::stats::TokenStats;
 use crate::timeouts::Timeouts;
-use crate::{Error, reply, session, tls};
+use crate::{BoxFuture, Error, reply, session, tls};
 
 /// A logged-in (or ready to log in) connection to one Track-It! Web API.
 ///
@@ -176,6 +176,72 @@ impl ApiClient {
         let (operation, status, body) = self.send(call, "*/*").await?;
         reply::check_status(operation, status, &body)?;
         Ok(body.to_vec())
+    }
+
+    /// [`ApiClient::execute`] boxed, for a call that may have failed to build (a body that did
+    /// not encode): what a generated request's `send` returns. Every operation with the same
+    /// reply type then shares one future type, instead of each compiling a state machine of
+    /// its own.
+    ///
+    /// # Errors
+    ///
+    /// The error the call was built with, or as [`ApiClient::execute`].
+    pub fn execute_boxed<'a, T>(&'a self, call: Result<Call, Error>) -> BoxFuture<'a, Result<T, Error>>
+    where
+        T: DeserializeOwned + Send + 'a,
+    {
+        Box::pin(async move { self.execute(call?).await })
+    }
+
+    /// [`ApiClient::execute_member`] boxed; see [`ApiClient::execute_boxed`].
+    ///
+    /// # Errors
+    ///
+    /// The error the call was built with, or as [`ApiClient::execute_member`].
+    pub fn execute_member_boxed<'a, T>(
+        &'a self,
+        call: Result<Call, Error>,
+        key: &'static str,
+    ) -> BoxFuture<'a, Result<T, Error>>
+    where
+        T: DeserializeOwned + Send + 'a,
+    {
+        Box::pin(async move { self.execute_member(call?, key).await })
+    }
+
+    /// [`ApiClient::execute_page`] boxed; see [`ApiClient::execute_boxed`].
+    ///
+    /// # Errors
+    ///
+    /// The error the call was built with, or as [`ApiClient::execute_page`].
+    pub fn execute_page_boxed<'a, T>(
+        &'a self,
+        call: Result<Call, Error>,
+        items: &'static str,
+        count: &'static str,
+    ) -> BoxFuture<'a, Result<Page<T>, Error>>
+    where
+        T: DeserializeOwned + Send + 'a,
+    {
+        Box::pin(async move { self.execute_page(call?, items, count).await })
+    }
+
+    /// [`ApiClient::execute_text`] boxed; see [`ApiClient::execute_boxed`].
+    ///
+    /// # Errors
+    ///
+    /// The error the call was built with, or as [`ApiClient::execute_text`].
+    pub fn execute_text_boxed(&self, call: Result<Call, Error>) -> BoxFuture<'_, Result<String, Error>> {
+        Box::pin(async move { self.execute_text(call?).await })
+    }
+
+    /// [`ApiClient::execute_bytes`] boxed; see [`ApiClient::execute_boxed`].
+    ///
+    /// # Errors
+    ///
+    /// The error the call was built with, or as [`ApiClient::execute_bytes`].
+    pub fn execute_bytes_boxed(&self, call: Result<Call, Error>) -> BoxFuture<'_, Result<Vec<u8>, Error>> {
+        Box::pin(async move { self.execute_bytes(call?).await })
     }
 
     async fn send(&self, call: Call, accept: &'static str) -> Result<(&'static str, u16, bytes::Bytes), Error> {

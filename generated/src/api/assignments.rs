@@ -245,19 +245,25 @@ impl<'a> AssignmentsApi<'a> {
 pub struct TemplatesRequest<'a> {
     client: &'a ApiClient,
 }
-impl TemplatesRequest<'_> {
+impl<'a> TemplatesRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<Vec<trackit_runtime::records::Record>, Error> {
-        let call = Call::new(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<Vec<trackit_runtime::records::Record>, Error>> {
+        self.client.execute_member_boxed(Ok(Self::call()), "AssignmentTemplates")
+    }
+    /// The call as the runtime sends it.
+    fn call() -> Call {
+        Call::new(
             "Assignment_GetAssignmentTemplates",
             Method::GET,
             "/assignments/Templates",
-        );
-        self.client.execute_member(call, "AssignmentTemplates").await
+        )
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -281,7 +287,7 @@ impl<'a> std::future::IntoFuture for TemplatesRequest<'a> {
     type Output = Result<Vec<trackit_runtime::records::Record>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_Get` request, made by [`AssignmentsApi::get`].
@@ -293,16 +299,22 @@ pub struct GetRequest<'a> {
     client: &'a ApiClient,
     id: i32,
 }
-impl GetRequest<'_> {
+impl<'a> GetRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Assignment, Error> {
-        let call = Call::new("Assignment_Get", Method::GET, "/assignments/{id}")
-            .path_param("id", self.id);
-        self.client.execute_member(call, "Assignments").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<trackit_runtime::records::Assignment, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "Assignments")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Assignment_Get", Method::GET, "/assignments/{id}")
+            .path_param("id", self.id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -326,7 +338,7 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_Update` request, made by [`AssignmentsApi::update`].
@@ -339,17 +351,23 @@ pub struct UpdateRequest<'a> {
     id: i32,
     update_input: &'a types::UpdateAssignmentInput,
 }
-impl UpdateRequest<'_> {
+impl<'a> UpdateRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Assignment, Error> {
-        let call = Call::new("Assignment_Update", Method::POST, "/assignments/{id}")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<trackit_runtime::records::Assignment, Error>> {
+        self.client.execute_member_boxed(self.call(), "Assignments")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Assignment_Update", Method::POST, "/assignments/{id}")
             .path_param("id", self.id)
-            .json_body(self.update_input)?;
-        self.client.execute_member(call, "Assignments").await
+            .json_body(self.update_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -373,7 +391,7 @@ impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_GetAssignmentAttachments` request, made by [`AssignmentsApi::attachments`].
@@ -403,18 +421,25 @@ impl<'a> AttachmentsRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
-        let call = Call::new(
+    ) -> BoxFuture<
+        'a,
+        Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error>,
+    > {
+        self.client.execute_page_boxed(Ok(self.call()), "Attachments", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Assignment_GetAssignmentAttachments",
                 Method::GET,
                 "/assignments/{id}/Attachments/{pageSize}/{pageNumber}",
             )
             .path_param("id", self.id)
             .path_param("pageSize", self.page_size)
-            .path_param("pageNumber", self.page_number);
-        self.client.execute_page(call, "Attachments", "Count").await
+            .path_param("pageNumber", self.page_number)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -472,7 +497,7 @@ impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_GetAssignmentNotes` request, made by [`AssignmentsApi::notes`].
@@ -514,10 +539,18 @@ impl<'a> NotesRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Note>, Error> {
-        let call = Call::new(
+    ) -> BoxFuture<
+        'a,
+        Result<trackit_runtime::paging::Page<trackit_runtime::records::Note>, Error>,
+    > {
+        self.client.execute_page_boxed(Ok(self.call()), "Notes", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Assignment_GetAssignmentNotes",
                 Method::GET,
                 "/assignments/{id}/Notes/{pageSize}/{pageNumber}",
@@ -526,8 +559,7 @@ impl<'a> NotesRequest<'a> {
             .path_param("pageSize", self.page_size)
             .path_param("pageNumber", self.page_number)
             .query_opt("maxContentLength", self.max_content_length)
-            .query_opt("SystemNote", self.system_note);
-        self.client.execute_page(call, "Notes", "Count").await
+            .query_opt("SystemNote", self.system_note)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -585,7 +617,7 @@ impl<'a> std::future::IntoFuture for NotesRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_GetAssignmentNoteByNoteId` request, made by [`AssignmentsApi::note`].
@@ -597,20 +629,24 @@ pub struct NoteRequest<'a> {
     client: &'a ApiClient,
     note_id: i32,
 }
-impl NoteRequest<'_> {
+impl<'a> NoteRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Note, Error> {
-        let call = Call::new(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Note, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "Note")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Assignment_GetAssignmentNoteByNoteId",
                 Method::GET,
                 "/assignments/Note/{noteId}",
             )
-            .path_param("noteId", self.note_id);
-        self.client.execute_member(call, "Note").await
+            .path_param("noteId", self.note_id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -634,7 +670,7 @@ impl<'a> std::future::IntoFuture for NoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_GetAssignmentSuccessors` request, made by [`AssignmentsApi::successors`].
@@ -664,21 +700,28 @@ impl<'a> SuccessorsRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<
-        trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
-        Error,
+    ) -> BoxFuture<
+        'a,
+        Result<
+            trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
+            Error,
+        >,
     > {
-        let call = Call::new(
+        self.client.execute_page_boxed(Ok(self.call()), "Successors", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Assignment_GetAssignmentSuccessors",
                 Method::GET,
                 "/assignments/{id}/Successors/{pageSize}/{pageNumber}",
             )
             .path_param("id", self.id)
             .path_param("pageSize", self.page_size)
-            .path_param("pageNumber", self.page_number);
-        self.client.execute_page(call, "Successors", "Count").await
+            .path_param("pageNumber", self.page_number)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -739,7 +782,7 @@ impl<'a> std::future::IntoFuture for SuccessorsRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_GetAssignmentPredecessors` request, made by [`AssignmentsApi::predecessors`].
@@ -769,21 +812,28 @@ impl<'a> PredecessorsRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<
-        trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
-        Error,
+    ) -> BoxFuture<
+        'a,
+        Result<
+            trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
+            Error,
+        >,
     > {
-        let call = Call::new(
+        self.client.execute_page_boxed(Ok(self.call()), "Predecessors", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Assignment_GetAssignmentPredecessors",
                 Method::GET,
                 "/assignments/{id}/Predecessors/{pageSize}/{pageNumber}",
             )
             .path_param("id", self.id)
             .path_param("pageSize", self.page_size)
-            .path_param("pageNumber", self.page_number);
-        self.client.execute_page(call, "Predecessors", "Count").await
+            .path_param("pageNumber", self.page_number)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -844,7 +894,7 @@ impl<'a> std::future::IntoFuture for PredecessorsRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_Create` request, made by [`AssignmentsApi::create`].
@@ -856,16 +906,22 @@ pub struct CreateRequest<'a> {
     client: &'a ApiClient,
     create_input: &'a types::CreateInput,
 }
-impl CreateRequest<'_> {
+impl<'a> CreateRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Assignment, Error> {
-        let call = Call::new("Assignment_Create", Method::POST, "/assignments")
-            .json_body(self.create_input)?;
-        self.client.execute_member(call, "Assignments").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<trackit_runtime::records::Assignment, Error>> {
+        self.client.execute_member_boxed(self.call(), "Assignments")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Assignment_Create", Method::POST, "/assignments")
+            .json_body(self.create_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -889,7 +945,7 @@ impl<'a> std::future::IntoFuture for CreateRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_AddNote` request, made by [`AssignmentsApi::add_note`].
@@ -902,21 +958,21 @@ pub struct AddNoteRequest<'a> {
     id: i32,
     note: &'a types::AssignmentNote,
 }
-impl AddNoteRequest<'_> {
+impl<'a> AddNoteRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Note, Error> {
-        let call = Call::new(
-                "Assignment_AddNote",
-                Method::POST,
-                "/assignments/{id}/AddNote",
-            )
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Note, Error>> {
+        self.client.execute_member_boxed(self.call(), "Note")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Assignment_AddNote", Method::POST, "/assignments/{id}/AddNote")
             .path_param("id", self.id)
-            .json_body(self.note)?;
-        self.client.execute_member(call, "Note").await
+            .json_body(self.note)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -940,7 +996,7 @@ impl<'a> std::future::IntoFuture for AddNoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_Delete` request, made by [`AssignmentsApi::delete`].
@@ -952,20 +1008,20 @@ pub struct DeleteRequest<'a> {
     client: &'a ApiClient,
     id: i32,
 }
-impl DeleteRequest<'_> {
+impl<'a> DeleteRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<bool, Error> {
-        let call = Call::new(
-                "Assignment_Delete",
-                Method::POST,
-                "/assignments/{id}/Delete",
-            )
-            .path_param("id", self.id);
-        self.client.execute_member(call, "success").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<bool, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "success")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Assignment_Delete", Method::POST, "/assignments/{id}/Delete")
+            .path_param("id", self.id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -989,7 +1045,7 @@ impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
     type Output = Result<bool, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_ChangeStatus` request, made by [`AssignmentsApi::change_status`].
@@ -1002,21 +1058,27 @@ pub struct ChangeStatusRequest<'a> {
     id: i32,
     change_status_input: &'a types::AssignmentStatusChange,
 }
-impl ChangeStatusRequest<'_> {
+impl<'a> ChangeStatusRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Assignment, Error> {
-        let call = Call::new(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<trackit_runtime::records::Assignment, Error>> {
+        self.client.execute_member_boxed(self.call(), "Assignments")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new(
                 "Assignment_ChangeStatus",
                 Method::POST,
                 "/assignments/{id}/ChangeStatus",
             )
             .path_param("id", self.id)
-            .json_body(self.change_status_input)?;
-        self.client.execute_member(call, "Assignments").await
+            .json_body(self.change_status_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -1040,7 +1102,7 @@ impl<'a> std::future::IntoFuture for ChangeStatusRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Assignment_Close` request, made by [`AssignmentsApi::close`].
@@ -1064,11 +1126,17 @@ impl<'a> CloseRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Assignment, Error> {
-        let call = Call::new("Assignment_Close", Method::POST, "/assignments/{id}/Close")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<trackit_runtime::records::Assignment, Error>> {
+        self.client.execute_member_boxed(self.call(), "Assignments")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Assignment_Close", Method::POST, "/assignments/{id}/Close")
             .path_param("id", self.id)
-            .json_body_opt(self.close_input)?;
-        self.client.execute_member(call, "Assignments").await
+            .json_body_opt(self.close_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -1092,6 +1160,6 @@ impl<'a> std::future::IntoFuture for CloseRequest<'a> {
     type Output = Result<trackit_runtime::records::Assignment, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

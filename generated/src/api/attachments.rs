@@ -42,20 +42,20 @@ pub struct GetRequest<'a> {
     client: &'a ApiClient,
     attachment_id: i32,
 }
-impl GetRequest<'_> {
+impl<'a> GetRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Record, Error> {
-        let call = Call::new(
-                "Attachment_GetAttachment",
-                Method::GET,
-                "/attachment/{attachmentId}",
-            )
-            .path_param("attachmentId", self.attachment_id);
-        self.client.execute_member(call, "Attachment").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Record, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "Attachment")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Attachment_GetAttachment", Method::GET, "/attachment/{attachmentId}")
+            .path_param("attachmentId", self.attachment_id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -79,6 +79,6 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Record, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -42,20 +42,22 @@ pub struct FieldsRequest<'a> {
     client: &'a ApiClient,
     module_sequence: i32,
 }
-impl FieldsRequest<'_> {
+impl<'a> FieldsRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::FieldBag, Error> {
-        let call = Call::new(
-                "Module_GetFields",
-                Method::GET,
-                "/module/{moduleSequence}/fields",
-            )
-            .path_param("moduleSequence", self.module_sequence);
-        self.client.execute(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<trackit_runtime::records::FieldBag, Error>> {
+        self.client.execute_boxed(Ok(self.call()))
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Module_GetFields", Method::GET, "/module/{moduleSequence}/fields")
+            .path_param("moduleSequence", self.module_sequence)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -79,6 +81,6 @@ impl<'a> std::future::IntoFuture for FieldsRequest<'a> {
     type Output = Result<trackit_runtime::records::FieldBag, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -45,20 +45,24 @@ pub struct ResolveRequest<'a> {
     client: &'a ApiClient,
     priority_heirarchy_input: &'a types::PriorityHierarchyInput,
 }
-impl ResolveRequest<'_> {
+impl<'a> ResolveRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<String, Error> {
-        let call = Call::new(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<String, Error>> {
+        self.client.execute_member_boxed(self.call(), "Priority")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new(
                 "PriorityHierarchy_GetPriorityHierarchy",
                 Method::POST,
                 "/priorityheirarchy",
             )
-            .json_body(self.priority_heirarchy_input)?;
-        self.client.execute_member(call, "Priority").await
+            .json_body(self.priority_heirarchy_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -82,6 +86,6 @@ impl<'a> std::future::IntoFuture for ResolveRequest<'a> {
     type Output = Result<String, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

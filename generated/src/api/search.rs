@@ -42,18 +42,25 @@ pub struct FindRequest<'a> {
     client: &'a ApiClient,
     search_input: &'a types::SearchInput,
 }
-impl FindRequest<'_> {
+impl<'a> FindRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
-        let call = Call::new("Search_Search", Method::POST, "/searches")
-            .json_body(self.search_input)?;
-        self.client.execute_page(call, "SearchResults", "Count").await
+    ) -> BoxFuture<
+        'a,
+        Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error>,
+    > {
+        self.client.execute_page_boxed(self.call(), "SearchResults", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Search_Search", Method::POST, "/searches")
+            .json_body(self.search_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -82,6 +89,6 @@ impl<'a> std::future::IntoFuture for FindRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

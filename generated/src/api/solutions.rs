@@ -59,20 +59,20 @@ pub struct GetRequest<'a> {
     client: &'a ApiClient,
     solution_id: i32,
 }
-impl GetRequest<'_> {
+impl<'a> GetRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Record, Error> {
-        let call = Call::new(
-                "Solution_GetSolutionById",
-                Method::GET,
-                "/solutions/{solutionId}",
-            )
-            .path_param("solutionId", self.solution_id);
-        self.client.execute_member(call, "Solution").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Record, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "Solution")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Solution_GetSolutionById", Method::GET, "/solutions/{solutionId}")
+            .path_param("solutionId", self.solution_id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -96,7 +96,7 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Record, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Solution_GetSolutionAttachments` request, made by [`SolutionsApi::attachments`].
@@ -126,18 +126,25 @@ impl<'a> AttachmentsRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
-        let call = Call::new(
+    ) -> BoxFuture<
+        'a,
+        Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error>,
+    > {
+        self.client.execute_page_boxed(Ok(self.call()), "Attachments", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Solution_GetSolutionAttachments",
                 Method::GET,
                 "/solutions/{id}/Attachments/{pageSize}/{pageNumber}",
             )
             .path_param("id", self.id)
             .path_param("pageSize", self.page_size)
-            .path_param("pageNumber", self.page_number);
-        self.client.execute_page(call, "Attachments", "Count").await
+            .path_param("pageNumber", self.page_number)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -195,6 +202,6 @@ impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

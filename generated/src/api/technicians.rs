@@ -36,15 +36,19 @@ impl<'a> TechniciansApi<'a> {
 pub struct LogoutRequest<'a> {
     client: &'a ApiClient,
 }
-impl LogoutRequest<'_> {
+impl<'a> LogoutRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<bool, Error> {
-        let call = Call::new("Technician_DoLogout", Method::GET, "/technicians/logout");
-        self.client.execute_member(call, "success").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<bool, Error>> {
+        self.client.execute_member_boxed(Ok(Self::call()), "success")
+    }
+    /// The call as the runtime sends it.
+    fn call() -> Call {
+        Call::new("Technician_DoLogout", Method::GET, "/technicians/logout")
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -68,6 +72,6 @@ impl<'a> std::future::IntoFuture for LogoutRequest<'a> {
     type Output = Result<bool, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

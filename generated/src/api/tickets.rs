@@ -225,16 +225,19 @@ pub struct GetRequest<'a> {
     client: &'a ApiClient,
     id: i32,
 }
-impl GetRequest<'_> {
+impl<'a> GetRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Ticket, Error> {
-        let call = Call::new("Ticket_Get", Method::GET, "/tickets/{id}")
-            .path_param("id", self.id);
-        self.client.execute_member(call, "Ticket").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Ticket, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "Ticket")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Ticket_Get", Method::GET, "/tickets/{id}").path_param("id", self.id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -258,7 +261,7 @@ impl<'a> std::future::IntoFuture for GetRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_Update` request, made by [`TicketsApi::update`].
@@ -271,17 +274,21 @@ pub struct UpdateRequest<'a> {
     id: i32,
     update_input: &'a types::UpdateTicketInput,
 }
-impl UpdateRequest<'_> {
+impl<'a> UpdateRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Ticket, Error> {
-        let call = Call::new("Ticket_Update", Method::POST, "/tickets/{id}")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Ticket, Error>> {
+        self.client.execute_member_boxed(self.call(), "Ticket")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Ticket_Update", Method::POST, "/tickets/{id}")
             .path_param("id", self.id)
-            .json_body(self.update_input)?;
-        self.client.execute_member(call, "Ticket").await
+            .json_body(self.update_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -305,7 +312,7 @@ impl<'a> std::future::IntoFuture for UpdateRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_GetTicketAttachments` request, made by [`TicketsApi::attachments`].
@@ -335,18 +342,25 @@ impl<'a> AttachmentsRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error> {
-        let call = Call::new(
+    ) -> BoxFuture<
+        'a,
+        Result<trackit_runtime::paging::Page<trackit_runtime::records::Record>, Error>,
+    > {
+        self.client.execute_page_boxed(Ok(self.call()), "Attachments", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Ticket_GetTicketAttachments",
                 Method::GET,
                 "/tickets/{id}/Attachments/{pageSize}/{pageNumber}",
             )
             .path_param("id", self.id)
             .path_param("pageSize", self.page_size)
-            .path_param("pageNumber", self.page_number);
-        self.client.execute_page(call, "Attachments", "Count").await
+            .path_param("pageNumber", self.page_number)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -404,7 +418,7 @@ impl<'a> std::future::IntoFuture for AttachmentsRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_GetTicketNotes` request, made by [`TicketsApi::notes`].
@@ -446,10 +460,18 @@ impl<'a> NotesRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<trackit_runtime::paging::Page<trackit_runtime::records::Note>, Error> {
-        let call = Call::new(
+    ) -> BoxFuture<
+        'a,
+        Result<trackit_runtime::paging::Page<trackit_runtime::records::Note>, Error>,
+    > {
+        self.client.execute_page_boxed(Ok(self.call()), "Notes", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Ticket_GetTicketNotes",
                 Method::GET,
                 "/tickets/{id}/Notes/{pageSize}/{pageNumber}",
@@ -458,8 +480,7 @@ impl<'a> NotesRequest<'a> {
             .path_param("pageSize", self.page_size)
             .path_param("pageNumber", self.page_number)
             .query_opt("maxContentLength", self.max_content_length)
-            .query_opt("SystemNote", self.system_note);
-        self.client.execute_page(call, "Notes", "Count").await
+            .query_opt("SystemNote", self.system_note)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -517,7 +538,7 @@ impl<'a> std::future::IntoFuture for NotesRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_GetTicketNoteByNoteId` request, made by [`TicketsApi::note`].
@@ -529,20 +550,20 @@ pub struct NoteRequest<'a> {
     client: &'a ApiClient,
     note_id: i32,
 }
-impl NoteRequest<'_> {
+impl<'a> NoteRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Note, Error> {
-        let call = Call::new(
-                "Ticket_GetTicketNoteByNoteId",
-                Method::GET,
-                "/tickets/Note/{noteId}",
-            )
-            .path_param("noteId", self.note_id);
-        self.client.execute_member(call, "Note").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Note, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "Note")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Ticket_GetTicketNoteByNoteId", Method::GET, "/tickets/Note/{noteId}")
+            .path_param("noteId", self.note_id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -566,7 +587,7 @@ impl<'a> std::future::IntoFuture for NoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_GetTicketAssignments` request, made by [`TicketsApi::assignments`].
@@ -596,21 +617,28 @@ impl<'a> AssignmentsRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
         self,
-    ) -> Result<
-        trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
-        Error,
+    ) -> BoxFuture<
+        'a,
+        Result<
+            trackit_runtime::paging::Page<trackit_runtime::records::Assignment>,
+            Error,
+        >,
     > {
-        let call = Call::new(
+        self.client.execute_page_boxed(Ok(self.call()), "Assignments", "Count")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new(
                 "Ticket_GetTicketAssignments",
                 Method::GET,
                 "/tickets/{id}/Assignments/{pageSize}/{pageNumber}",
             )
             .path_param("id", self.id)
             .path_param("pageSize", self.page_size)
-            .path_param("pageNumber", self.page_number);
-        self.client.execute_page(call, "Assignments", "Count").await
+            .path_param("pageNumber", self.page_number)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -671,7 +699,7 @@ impl<'a> std::future::IntoFuture for AssignmentsRequest<'a> {
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_ChangeStatus` request, made by [`TicketsApi::change_status`].
@@ -684,21 +712,21 @@ pub struct ChangeStatusRequest<'a> {
     id: i32,
     change_status_input: &'a types::TicketStatusChange,
 }
-impl ChangeStatusRequest<'_> {
+impl<'a> ChangeStatusRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Ticket, Error> {
-        let call = Call::new(
-                "Ticket_ChangeStatus",
-                Method::POST,
-                "/tickets/{id}/ChangeStatus",
-            )
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Ticket, Error>> {
+        self.client.execute_member_boxed(self.call(), "Ticket")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Ticket_ChangeStatus", Method::POST, "/tickets/{id}/ChangeStatus")
             .path_param("id", self.id)
-            .json_body(self.change_status_input)?;
-        self.client.execute_member(call, "Ticket").await
+            .json_body(self.change_status_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -722,7 +750,7 @@ impl<'a> std::future::IntoFuture for ChangeStatusRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_AddNote` request, made by [`TicketsApi::add_note`].
@@ -735,17 +763,21 @@ pub struct AddNoteRequest<'a> {
     id: i32,
     note: &'a types::TicketNote,
 }
-impl AddNoteRequest<'_> {
+impl<'a> AddNoteRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Note, Error> {
-        let call = Call::new("Ticket_AddNote", Method::POST, "/tickets/{id}/AddNote")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Note, Error>> {
+        self.client.execute_member_boxed(self.call(), "Note")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Ticket_AddNote", Method::POST, "/tickets/{id}/AddNote")
             .path_param("id", self.id)
-            .json_body(self.note)?;
-        self.client.execute_member(call, "Note").await
+            .json_body(self.note)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -769,7 +801,7 @@ impl<'a> std::future::IntoFuture for AddNoteRequest<'a> {
     type Output = Result<trackit_runtime::records::Note, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_Create` request, made by [`TicketsApi::create`].
@@ -781,16 +813,19 @@ pub struct CreateRequest<'a> {
     client: &'a ApiClient,
     create_input: &'a types::CreateInput,
 }
-impl CreateRequest<'_> {
+impl<'a> CreateRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Ticket, Error> {
-        let call = Call::new("Ticket_Create", Method::POST, "/tickets")
-            .json_body(self.create_input)?;
-        self.client.execute_member(call, "Ticket").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Ticket, Error>> {
+        self.client.execute_member_boxed(self.call(), "Ticket")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Ticket_Create", Method::POST, "/tickets").json_body(self.create_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -814,7 +849,7 @@ impl<'a> std::future::IntoFuture for CreateRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_Close` request, made by [`TicketsApi::close`].
@@ -838,11 +873,15 @@ impl<'a> CloseRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<trackit_runtime::records::Ticket, Error> {
-        let call = Call::new("Ticket_Close", Method::POST, "/tickets/{id}/Close")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<trackit_runtime::records::Ticket, Error>> {
+        self.client.execute_member_boxed(self.call(), "Ticket")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("Ticket_Close", Method::POST, "/tickets/{id}/Close")
             .path_param("id", self.id)
-            .json_body_opt(self.close_input)?;
-        self.client.execute_member(call, "Ticket").await
+            .json_body_opt(self.close_input)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -866,7 +905,7 @@ impl<'a> std::future::IntoFuture for CloseRequest<'a> {
     type Output = Result<trackit_runtime::records::Ticket, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_Delete` request, made by [`TicketsApi::delete`].
@@ -878,16 +917,20 @@ pub struct DeleteRequest<'a> {
     client: &'a ApiClient,
     id: i32,
 }
-impl DeleteRequest<'_> {
+impl<'a> DeleteRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<bool, Error> {
-        let call = Call::new("Ticket_Delete", Method::POST, "/tickets/{id}/Delete")
-            .path_param("id", self.id);
-        self.client.execute_member(call, "success").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<bool, Error>> {
+        self.client.execute_member_boxed(Ok(self.call()), "success")
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("Ticket_Delete", Method::POST, "/tickets/{id}/Delete")
+            .path_param("id", self.id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -911,7 +954,7 @@ impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
     type Output = Result<bool, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `Ticket_GetTicketTemplates` request, made by [`TicketsApi::templates`].
@@ -922,19 +965,21 @@ impl<'a> std::future::IntoFuture for DeleteRequest<'a> {
 pub struct TemplatesRequest<'a> {
     client: &'a ApiClient,
 }
-impl TemplatesRequest<'_> {
+impl<'a> TemplatesRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<Vec<trackit_runtime::records::Record>, Error> {
-        let call = Call::new(
-            "Ticket_GetTicketTemplates",
-            Method::GET,
-            "/tickets/Templates",
-        );
-        self.client.execute_member(call, "TicketTemplates").await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(
+        self,
+    ) -> BoxFuture<'a, Result<Vec<trackit_runtime::records::Record>, Error>> {
+        self.client.execute_member_boxed(Ok(Self::call()), "TicketTemplates")
+    }
+    /// The call as the runtime sends it.
+    fn call() -> Call {
+        Call::new("Ticket_GetTicketTemplates", Method::GET, "/tickets/Templates")
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -958,6 +1003,6 @@ impl<'a> std::future::IntoFuture for TemplatesRequest<'a> {
     type Output = Result<Vec<trackit_runtime::records::Record>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

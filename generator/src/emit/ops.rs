@@ -234,22 +234,45 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
     let method = ident(&operation.method);
     let operation_id = &operation.operation_id;
     let path = &operation.path;
-    let parameters = operation.params.iter().map(add_param);
+    let parameters: Vec<TokenStream> = operation.params.iter().map(add_param).collect();
+    // The body's link, and whether it can fail (encoding); it always comes last.
     let body = operation.body.as_ref().map(|body| {
         let name = ident(&body.rust_name);
         let name = quote! { self.#name };
         match (&body.encoding, body.required) {
-            (BodyEncoding::Json, true) => quote! { .json_body(#name)? },
-            (BodyEncoding::Json, false) => quote! { .json_body_opt(#name)? },
-            (BodyEncoding::Form, true) => quote! { .form_body(#name)? },
-            (BodyEncoding::Form, false) => quote! { .form_body_opt(#name)? },
-            (BodyEncoding::Multipart, true) => quote! { .multipart_body(#name)? },
-            (BodyEncoding::Multipart, false) => quote! { .multipart_body_opt(#name)? },
-            (BodyEncoding::Raw(media_type), true) => quote! { .raw_body(#media_type, #name) },
-            (BodyEncoding::Raw(media_type), false) => quote! { .raw_body_opt(#media_type, #name) },
+            (BodyEncoding::Json, true) => (quote! { .json_body(#name) }, true),
+            (BodyEncoding::Json, false) => (quote! { .json_body_opt(#name) }, true),
+            (BodyEncoding::Form, true) => (quote! { .form_body(#name) }, true),
+            (BodyEncoding::Form, false) => (quote! { .form_body_opt(#name) }, true),
+            (BodyEncoding::Multipart, true) => (quote! { .multipart_body(#name) }, true),
+            (BodyEncoding::Multipart, false) => (quote! { .multipart_body_opt(#name) }, true),
+            (BodyEncoding::Raw(media_type), true) => (quote! { .raw_body(#media_type, #name) }, false),
+            (BodyEncoding::Raw(media_type), false) => (quote! { .raw_body_opt(#media_type, #name) }, false),
         }
     });
-    let (output, execute) = reply(operation);
+    // Building the call fails only where a body or a structured value must be encoded.
+    let params_fallible = parameters.iter().any(|parameter| parameter.to_string().contains('?'));
+    let head = quote! {
+        Call::new(#operation_id, Method::#method, #path)
+            #(#parameters)*
+    };
+    let (call_type, call_body, call_value) = match body {
+        Some((link, true)) => (quote! { Result<Call, Error> }, quote! { #head #link }, quote! { self.call() }),
+        // `let` first: `Ok(….value(x)?)` would be a needless `?` to clippy.
+        Some((link, false)) if params_fallible => {
+            (quote! { Result<Call, Error> }, quote! { let call = #head #link; Ok(call) }, quote! { self.call() })
+        }
+        None if params_fallible => {
+            (quote! { Result<Call, Error> }, quote! { let call = #head; Ok(call) }, quote! { self.call() })
+        }
+        Some((link, false)) => (quote! { Call }, quote! { #head #link }, quote! { Ok(self.call()) }),
+        None => (quote! { Call }, head, quote! { Ok(self.call()) }),
+    };
+    // A call without parameters or body needs nothing of the request.
+    let uses_self = !operation.params.is_empty() || operation.body.is_some();
+    let (receiver, call_value) =
+        if uses_self { (quote! { &self }, call_value) } else { (quote! {}, quote! { Ok(Self::call()) }) };
+    let (output, execute) = reply(operation, &call_value);
     let send_doc = docs::outer(&[
         "Sends the request and reads the reply.".to_owned(),
         "# Errors\n\nFails when the server cannot be reached or does not answer in time, the login is \
@@ -261,15 +284,6 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
         "# Errors\n\nAs [`Self::send`], and when called from inside an async runtime (use `.await` there).".to_owned(),
     ]);
     let stream = stream(operation);
-    // `impl X<'_>` when no method names the lifetime (clippy's `elidable_lifetime_names`).
-    let names_lifetime = stream.is_some()
-        || operation.params.iter().any(|param| is_setter(param) && field_type(&param.ty).to_string().contains("'a"))
-        || operation.body.as_ref().is_some_and(|body| !body.required);
-    let impl_header = if names_lifetime {
-        quote! { impl<'a> #request<'a> }
-    } else {
-        quote! { impl #request<'_> }
-    };
     quote! {
         #doc
         #[derive(Clone)]
@@ -279,15 +293,18 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
             #(#fields,)*
         }
 
-        #impl_header {
+        impl<'a> #request<'a> {
             #(#setters)*
 
             #send_doc
-            pub async fn send(self) -> Result<#output, Error> {
-                let call = Call::new(#operation_id, Method::#method, #path)
-                    #(#parameters)*
-                    #body;
-                self.client.#execute.await
+            #[must_use = "the request is sent when the future is awaited"]
+            pub fn send(self) -> BoxFuture<'a, Result<#output, Error>> {
+                self.client.#execute
+            }
+
+            /// The call as the runtime sends it.
+            fn call(#receiver) -> #call_type {
+                #call_body
             }
 
             #blocking_doc
@@ -311,7 +328,7 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
             type IntoFuture = BoxFuture<'a, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }
@@ -321,23 +338,23 @@ fn request(group: &TagGroup, operation: &Operation) -> TokenStream {
 const OPERATOR_METHODS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
 
 /// The reply type and the runtime call that reads it.
-fn reply(operation: &Operation) -> (TokenStream, TokenStream) {
+fn reply(operation: &Operation, call: &TokenStream) -> (TokenStream, TokenStream) {
     let Some(shape) = &operation.reply_shape else {
         let response = type_tokens(&operation.response, Scope::Api);
         let execute = match operation.reply {
-            ReplyKind::Json => quote! { execute(call) },
-            ReplyKind::Text => quote! { execute_text(call) },
-            ReplyKind::Bytes => quote! { execute_bytes(call) },
+            ReplyKind::Json => quote! { execute_boxed(#call) },
+            ReplyKind::Text => quote! { execute_text_boxed(#call) },
+            ReplyKind::Bytes => quote! { execute_bytes_boxed(#call) },
         };
         return (response, execute);
     };
     // Checked to be a type when `generator.toml` was read.
     let ty: TokenStream = shape.ty.parse().unwrap_or_default();
     match &shape.envelope {
-        Envelope::Whole => (ty, quote! { execute(call) }),
-        Envelope::Member(key) => (ty, quote! { execute_member(call, #key) }),
+        Envelope::Whole => (ty, quote! { execute_boxed(#call) }),
+        Envelope::Member(key) => (ty, quote! { execute_member_boxed(#call, #key) }),
         Envelope::Page { items, count } => {
-            (quote! { trackit_runtime::paging::Page<#ty> }, quote! { execute_page(call, #items, #count) })
+            (quote! { trackit_runtime::paging::Page<#ty> }, quote! { execute_page_boxed(#call, #items, #count) })
         }
     }
 }

@@ -5,28 +5,35 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, Scope, docs, ident, type_tokens};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Usage, Variant};
 
 pub(super) fn types_rs(context: &Context<'_>) -> TokenStream {
     let module_docs = docs::inner(&[
         "Request and reply bodies of the API, one type per schema of the document.".to_owned(),
-        "Field names follow Rust conventions; serde keeps the names the server uses on the wire.".to_owned(),
+        "Field names follow Rust conventions; serde keeps the names the server uses on the wire. \
+         Types sent in requests implement `Serialize`, types read from replies `Deserialize`; \
+         a schema the document repeats is one type, the others aliases of it."
+            .to_owned(),
     ]);
-    // Aliases need no derives; a file of aliases only must not import what it does not use.
-    let derives_serde =
-        context.api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_) | TypeKind::External(_)));
-    let imports = derives_serde.then(|| quote! { use serde::{Deserialize, Serialize}; });
-    let items = context.api.types.iter().map(type_def);
+    let items = context.api.types.iter().map(|def| {
+        let usage = context.api.usage.get(&def.name).copied().unwrap_or_default();
+        type_def(def, usage)
+    });
     quote! {
         #module_docs
-
-        #imports
 
         #(#items)*
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+/// The serde derives a type's direction needs.
+fn serde_derives(usage: Usage) -> TokenStream {
+    let serialize = usage.serialize.then(|| quote! { serde::Serialize, });
+    let deserialize = usage.deserialize.then(|| quote! { serde::Deserialize, });
+    quote! { #serialize #deserialize }
+}
+
+fn type_def(def: &TypeDef, usage: Usage) -> TokenStream {
     let name = ident(&def.name);
     let mut paragraphs = Vec::new();
     if let Some(description) = &def.description {
@@ -38,15 +45,16 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(structure) => {
             let default = structure.default.then(|| quote! { Default, });
             let fields = structure.fields.iter().map(field);
+            let serde = serde_derives(usage);
             quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+                #[derive(Clone, Debug, #default PartialEq, #serde)]
                 pub struct #name {
                     #(#fields)*
                 }
             }
         }
-        TypeKind::Enum(variants) => enumeration(&doc, &name, variants),
+        TypeKind::Enum(variants) => enumeration(&doc, &name, variants, usage),
         TypeKind::Union(variants) => {
             let variants = variants.iter().map(|variant| {
                 let variant_name = ident(&variant.rust_name);
@@ -57,11 +65,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
                     #variant_name(#ty),
                 }
             });
+            let serde = serde_derives(usage);
             quote! {
                 #doc
                 ///
                 /// One of several shapes; the first that fits the JSON is taken.
-                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[derive(Clone, Debug, PartialEq, #serde)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
@@ -137,39 +146,83 @@ fn field(field: &Field) -> TokenStream {
 }
 
 /// A string enumeration that still accepts values added to the API later: they land in `Other`.
-fn enumeration(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+///
+/// The serde code is written out rather than derived: a derived enum with an `untagged`
+/// catch-all buffers every value and tries each variant, which costs far more to compile (and
+/// to run) than matching one string.
+fn enumeration(doc: &TokenStream, name: &proc_macro2::Ident, variants: &[Variant], usage: Usage) -> TokenStream {
     let variant_items = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
-        let wire = &variant.wire_name;
-        let variant_doc = format!(" {}", docs::code(wire));
+        let variant_doc = format!(" {}", docs::code(&variant.wire_name));
         quote! {
             #[doc = #variant_doc]
-            #[serde(rename = #wire)]
             #variant_name,
         }
     });
-    let display_arms = variants.iter().map(|variant| {
+    let to_wire = variants.iter().map(|variant| {
         let variant_name = ident(&variant.rust_name);
         let wire = &variant.wire_name;
         quote! { Self::#variant_name => #wire, }
     });
+    let from_wire = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.rust_name);
+        let wire = &variant.wire_name;
+        quote! { #wire => Self::#variant_name, }
+    });
+    let serialize = usage.serialize.then(|| {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    });
+    let deserialize = usage.deserialize.then(|| {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variant_items)*
             /// A value this client does not know yet, kept as the server sent it.
-            #[serde(untagged)]
             Other(String),
+        }
+
+        impl #name {
+            /// The value as the server spells it.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::Other(value),
+                }
+            }
         }
 
         impl std::fmt::Display for #name {
             fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str(match self {
-                    #(#display_arms)*
-                    Self::Other(value) => value,
-                })
+                formatter.write_str(self.as_str())
             }
         }
+
+        #serialize
+        #deserialize
     }
 }

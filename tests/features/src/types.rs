@@ -3,10 +3,9 @@
 
 //! Request and reply bodies of the API, one type per schema of the document.
 //!
-//! Field names follow Rust conventions; serde keeps the names the server uses on the wire.
-use serde::{Deserialize, Serialize};
+//! Field names follow Rust conventions; serde keeps the names the server uses on the wire. Types sent in requests implement `Serialize`, types read from replies `Deserialize`; a schema the document repeats is one type, the others aliases of it.
 /// Schema `Cat` in the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct Cat {
     /// The fields of the part at `/components/schemas/Cat/allOf/0`, inline on the wire.
     #[serde(flatten)]
@@ -16,7 +15,7 @@ pub struct Cat {
     pub meows: Option<bool>,
 }
 /// Schema `Dog` in the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct Dog {
     /// The fields of the part at `/components/schemas/Dog/allOf/0`, inline on the wire.
     #[serde(flatten)]
@@ -27,7 +26,7 @@ pub struct Dog {
 /// Schema `Empty` in the document.
 pub type Empty = serde_json::Value;
 /// Schema `Extra` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct Extra {
     /// The `a` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,7 +36,7 @@ pub struct Extra {
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 /// Schema `Filter` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Filter {
     /// The `color` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +46,7 @@ pub struct Filter {
     pub size: Option<i64>,
 }
 /// Schema `Item` in the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     /// The `id` field.
     ///
@@ -106,7 +105,7 @@ pub type ItemName = String;
 /// Schema `#/paths/~1things~1{key}/get/parameters/0/schema` in the document.
 ///
 /// One of several shapes; the first that fits the JSON is taken.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ItemsGetThingKey {
     /// The value is a `Integer`.
@@ -115,18 +114,9 @@ pub enum ItemsGetThingKey {
     String(String),
 }
 /// Schema `#/paths/~1things~1{key}/get/parameters/1/schema` in the document.
-///
-/// One of several shapes; the first that fits the JSON is taken.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ItemsGetThingXTrace {
-    /// The value is a `Integer`.
-    Integer(i64),
-    /// The value is a `String`.
-    String(String),
-}
+pub type ItemsGetThingXTrace = ItemsGetThingKey;
 /// Schema `Label` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct Label {
     /// The `text` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,7 +125,7 @@ pub struct Label {
 /// Schema `List[Foo]` in the document.
 pub type ListFoo = Vec<String>;
 /// Schema `Login` in the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Login {
     /// The `username` field.
     pub username: String,
@@ -145,7 +135,7 @@ pub struct Login {
 /// Schema `MaybePet` in the document.
 pub type MaybePet = Option<Pet>;
 /// Schema `Node` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct Node {
     /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,7 +147,7 @@ pub struct Node {
 /// Schema `Pet` in the document.
 ///
 /// One of several shapes; the first that fits the JSON is taken.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Pet {
     /// The value is a `Dog`.
@@ -166,7 +156,7 @@ pub enum Pet {
     Cat(Cat),
 }
 /// Schema `PetBase` in the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct PetBase {
     /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +170,7 @@ pub struct PetBase {
 /// Schema `Priority` in the document.
 pub type Priority = i64;
 /// Schema `Self` in the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct SelfType {
     /// The `self` field.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
@@ -190,44 +180,66 @@ pub struct SelfType {
     pub crate_: Option<String>,
 }
 /// Schema `Status` in the document.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Status {
     /// `available`
-    #[serde(rename = "available")]
     Available,
     /// `sold`
-    #[serde(rename = "sold")]
     Sold,
     /// `on hold`
-    #[serde(rename = "on hold")]
     OnHold,
     /// `in-stock`
-    #[serde(rename = "in-stock")]
     InStock,
     /// ``
-    #[serde(rename = "")]
     Empty,
     /// A value this client does not know yet, kept as the server sent it.
-    #[serde(untagged)]
     Other(String),
+}
+impl Status {
+    /// The value as the server spells it.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Available => "available",
+            Self::Sold => "sold",
+            Self::OnHold => "on hold",
+            Self::InStock => "in-stock",
+            Self::Empty => "",
+            Self::Other(value) => value,
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "available" => Self::Available,
+            "sold" => Self::Sold,
+            "on hold" => Self::OnHold,
+            "in-stock" => Self::InStock,
+            "" => Self::Empty,
+            _ => Self::Other(value),
+        }
+    }
 }
 impl std::fmt::Display for Status {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .write_str(
-                match self {
-                    Self::Available => "available",
-                    Self::Sold => "sold",
-                    Self::OnHold => "on hold",
-                    Self::InStock => "in-stock",
-                    Self::Empty => "",
-                    Self::Other(value) => value,
-                },
-            )
+        formatter.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
 /// Schema `Upload` in the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Upload {
     /// The `file` field.
     pub file: String,

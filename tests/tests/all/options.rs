@@ -26,8 +26,8 @@ fn the_checked_in_options_shape_the_track_it_client() {
     let files = generate_with(checked_in_config()).unwrap();
     let tickets = text(&files, "src/api/tickets.rs");
     assert!(tickets.contains("pub fn notes(&self, id: i32) -> NotesRequest<'a>"), "renamed, paging is optional");
-    assert!(tickets.contains("execute_member(call, \"Ticket\")"), "typed member reply");
-    assert!(tickets.contains("execute_page(call, \"Notes\", \"Count\")"), "typed page reply");
+    assert!(tickets.contains("execute_member_boxed(Ok(self.call()), \"Ticket\")"), "typed member reply");
+    assert!(tickets.contains("execute_page_boxed(Ok(self.call()), \"Notes\", \"Count\")"), "typed page reply");
     assert!(tickets.contains("pub fn stream("), "paged lists stream");
     let types = text(&files, "src/types.rs");
     assert!(types.contains("pub type CreateInput = trackit_runtime::records::RecordInput;"), "replaced schema");

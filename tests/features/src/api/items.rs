@@ -202,7 +202,12 @@ impl<'a> GetItemRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<types::Item, Error> {
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<types::Item, Error>> {
+        self.client.execute_boxed(self.call())
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
         let call = Call::new("getItem", Method::GET, "/items/{itemId}")
             .path_param("itemId", self.item_id)
             .query_joined("tags", self.tags.unwrap_or_default(), ',')
@@ -212,7 +217,7 @@ impl<'a> GetItemRequest<'a> {
             .header_opt("X-Request-Id", self.x_request_id)
             .cookie_opt("session", self.session)
             .query_opt("status", self.status);
-        self.client.execute(call).await
+        Ok(call)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -236,7 +241,7 @@ impl<'a> std::future::IntoFuture for GetItemRequest<'a> {
     type Output = Result<types::Item, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `replaceItem` request, made by [`ItemsApi::replace_item`].
@@ -249,17 +254,21 @@ pub struct ReplaceItemRequest<'a> {
     item_id: i64,
     body: &'a types::Item,
 }
-impl ReplaceItemRequest<'_> {
+impl<'a> ReplaceItemRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<(), Error> {
-        let call = Call::new("replaceItem", Method::PUT, "/items/{itemId}")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<(), Error>> {
+        self.client.execute_boxed(self.call())
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("replaceItem", Method::PUT, "/items/{itemId}")
             .path_param("itemId", self.item_id)
-            .json_body(self.body)?;
-        self.client.execute(call).await
+            .json_body(self.body)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -283,7 +292,7 @@ impl<'a> std::future::IntoFuture for ReplaceItemRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `createItem` request, made by [`ItemsApi::create_item`].
@@ -295,15 +304,19 @@ pub struct CreateItemRequest<'a> {
     client: &'a ApiClient,
     body: &'a types::Item,
 }
-impl CreateItemRequest<'_> {
+impl<'a> CreateItemRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<types::Item, Error> {
-        let call = Call::new("createItem", Method::POST, "/items").json_body(self.body)?;
-        self.client.execute(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<types::Item, Error>> {
+        self.client.execute_boxed(self.call())
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("createItem", Method::POST, "/items").json_body(self.body)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -327,7 +340,7 @@ impl<'a> std::future::IntoFuture for CreateItemRequest<'a> {
     type Output = Result<types::Item, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `uploadPhoto` request, made by [`ItemsApi::upload_photo`].
@@ -340,17 +353,21 @@ pub struct UploadPhotoRequest<'a> {
     item_id: i64,
     body: &'a types::Upload,
 }
-impl UploadPhotoRequest<'_> {
+impl<'a> UploadPhotoRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<(), Error> {
-        let call = Call::new("uploadPhoto", Method::POST, "/items/{itemId}/photo")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<(), Error>> {
+        self.client.execute_boxed(self.call())
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("uploadPhoto", Method::POST, "/items/{itemId}/photo")
             .path_param("itemId", self.item_id)
-            .multipart_body(self.body)?;
-        self.client.execute(call).await
+            .multipart_body(self.body)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -374,7 +391,7 @@ impl<'a> std::future::IntoFuture for UploadPhotoRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `downloadRaw` request, made by [`ItemsApi::download_raw`].
@@ -386,16 +403,20 @@ pub struct DownloadRawRequest<'a> {
     client: &'a ApiClient,
     item_id: i64,
 }
-impl DownloadRawRequest<'_> {
+impl<'a> DownloadRawRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<Vec<u8>, Error> {
-        let call = Call::new("downloadRaw", Method::GET, "/items/{itemId}/raw")
-            .path_param("itemId", self.item_id);
-        self.client.execute_bytes(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<Vec<u8>, Error>> {
+        self.client.execute_bytes_boxed(Ok(self.call()))
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("downloadRaw", Method::GET, "/items/{itemId}/raw")
+            .path_param("itemId", self.item_id)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -419,7 +440,7 @@ impl<'a> std::future::IntoFuture for DownloadRawRequest<'a> {
     type Output = Result<Vec<u8>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `uploadRaw` request, made by [`ItemsApi::upload_raw`].
@@ -432,17 +453,21 @@ pub struct UploadRawRequest<'a> {
     item_id: i64,
     body: &'a [u8],
 }
-impl UploadRawRequest<'_> {
+impl<'a> UploadRawRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<(), Error> {
-        let call = Call::new("uploadRaw", Method::PUT, "/items/{itemId}/raw")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<(), Error>> {
+        self.client.execute_boxed(Ok(self.call()))
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("uploadRaw", Method::PUT, "/items/{itemId}/raw")
             .path_param("itemId", self.item_id)
-            .raw_body("application/octet-stream", self.body);
-        self.client.execute(call).await
+            .raw_body("application/octet-stream", self.body)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -466,7 +491,7 @@ impl<'a> std::future::IntoFuture for UploadRawRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `getThing` request, made by [`ItemsApi::get_thing`].
@@ -490,11 +515,16 @@ impl<'a> GetThingRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<(), Error> {
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<(), Error>> {
+        self.client.execute_boxed(self.call())
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
         let call = Call::new("getThing", Method::GET, "/things/{key}")
             .path_param_value("key", self.key)?
             .header_value("X-Trace", self.x_trace)?;
-        self.client.execute(call).await
+        Ok(call)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -518,6 +548,6 @@ impl<'a> std::future::IntoFuture for GetThingRequest<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -65,15 +65,19 @@ impl<'a> PetsApi<'a> {
 pub struct GetPetsRequest<'a> {
     client: &'a ApiClient,
 }
-impl GetPetsRequest<'_> {
+impl<'a> GetPetsRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<Vec<types::Pet>, Error> {
-        let call = Call::new("GET /pets", Method::GET, "/pets");
-        self.client.execute(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<Vec<types::Pet>, Error>> {
+        self.client.execute_boxed(Ok(Self::call()))
+    }
+    /// The call as the runtime sends it.
+    fn call() -> Call {
+        Call::new("GET /pets", Method::GET, "/pets")
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -97,7 +101,7 @@ impl<'a> std::future::IntoFuture for GetPetsRequest<'a> {
     type Output = Result<Vec<types::Pet>, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `list` request, made by [`PetsApi::list`].
@@ -108,15 +112,19 @@ impl<'a> std::future::IntoFuture for GetPetsRequest<'a> {
 pub struct ListRequest<'a> {
     client: &'a ApiClient,
 }
-impl ListRequest<'_> {
+impl<'a> ListRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<types::MaybePet, Error> {
-        let call = Call::new("list", Method::GET, "/pets/first");
-        self.client.execute(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<types::MaybePet, Error>> {
+        self.client.execute_boxed(Ok(Self::call()))
+    }
+    /// The call as the runtime sends it.
+    fn call() -> Call {
+        Call::new("list", Method::GET, "/pets/first")
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -140,7 +148,7 @@ impl<'a> std::future::IntoFuture for ListRequest<'a> {
     type Output = Result<types::MaybePet, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `list` request, made by [`PetsApi::list_2`].
@@ -151,15 +159,19 @@ impl<'a> std::future::IntoFuture for ListRequest<'a> {
 pub struct List2Request<'a> {
     client: &'a ApiClient,
 }
-impl List2Request<'_> {
+impl<'a> List2Request<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<types::Node, Error> {
-        let call = Call::new("list", Method::GET, "/pets/last");
-        self.client.execute(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<types::Node, Error>> {
+        self.client.execute_boxed(Ok(Self::call()))
+    }
+    /// The call as the runtime sends it.
+    fn call() -> Call {
+        Call::new("list", Method::GET, "/pets/last")
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -183,7 +195,7 @@ impl<'a> std::future::IntoFuture for List2Request<'a> {
     type Output = Result<types::Node, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// A `firstPetAgain` request, made by [`PetsApi::first_pet_again`].
@@ -206,10 +218,14 @@ impl<'a> FirstPetAgainRequest<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<types::MaybePet, Error> {
-        let call = Call::new("firstPetAgain", Method::GET, "/pets/again")
-            .query_each("ids", self.ids.unwrap_or_default());
-        self.client.execute(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<types::MaybePet, Error>> {
+        self.client.execute_boxed(Ok(self.call()))
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("firstPetAgain", Method::GET, "/pets/again")
+            .query_each("ids", self.ids.unwrap_or_default())
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -233,6 +249,6 @@ impl<'a> std::future::IntoFuture for FirstPetAgainRequest<'a> {
     type Output = Result<types::MaybePet, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -78,13 +78,17 @@ impl<'a> New2Request<'a> {
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<(), Error> {
-        let call = Call::new("new", Method::GET, "/runtime/new")
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<(), Error>> {
+        self.client.execute_boxed(Ok(self.call()))
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Call {
+        Call::new("new", Method::GET, "/runtime/new")
             .query_opt("a\rb", self.a_b)
             .query_opt("client", self.client_2)
             .query_opt("send", self.send_2)
-            .header_opt("clone", self.clone_2);
-        self.client.execute(call).await
+            .header_opt("clone", self.clone_2)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -108,6 +112,6 @@ impl<'a> std::future::IntoFuture for New2Request<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

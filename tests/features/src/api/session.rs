@@ -42,15 +42,19 @@ pub struct LoginRequest<'a> {
     client: &'a ApiClient,
     body: &'a types::Login,
 }
-impl LoginRequest<'_> {
+impl<'a> LoginRequest<'a> {
     /// Sends the request and reads the reply.
     ///
     /// # Errors
     ///
     /// Fails when the server cannot be reached or does not answer in time, the login is refused, the server answers with an error status, or the reply does not have the expected shape.
-    pub async fn send(self) -> Result<String, Error> {
-        let call = Call::new("login", Method::POST, "/login").form_body(self.body)?;
-        self.client.execute_text(call).await
+    #[must_use = "the request is sent when the future is awaited"]
+    pub fn send(self) -> BoxFuture<'a, Result<String, Error>> {
+        self.client.execute_text_boxed(self.call())
+    }
+    /// The call as the runtime sends it.
+    fn call(&self) -> Result<Call, Error> {
+        Call::new("login", Method::POST, "/login").form_body(self.body)
     }
     /// Sends the request and waits for the reply, for programs without an async runtime.
     ///
@@ -74,6 +78,6 @@ impl<'a> std::future::IntoFuture for LoginRequest<'a> {
     type Output = Result<String, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -38,14 +38,8 @@ pub(crate) fn crate_files(api: &Api, settings: &Settings, spec_bytes: &[u8]) -> 
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     files.insert("Cargo.toml".into(), crate_files::cargo_toml(&context).into_bytes());
-    files.insert("src/lib.rs".into(), rust_file(&context, "src/lib.rs", crate_files::lib_rs(&context))?);
-    files.insert("src/client.rs".into(), rust_file(&context, "src/client.rs", crate_files::client_rs(&context))?);
-    files.insert("src/types.rs".into(), rust_file(&context, "src/types.rs", types::types_rs(&context))?);
-    files.insert("src/api/mod.rs".into(), rust_file(&context, "src/api/mod.rs", ops::api_mod_rs(&context))?);
-    for group in &api.tags {
-        let path = format!("src/api/{}.rs", group.module);
-        let tokens = ops::tag_rs(group);
-        files.insert(path.clone(), rust_file(&context, &path, tokens)?);
+    for (path, contents) in print_in_parallel(&context)? {
+        files.insert(path, contents);
     }
     // The files are printed by prettyplease; `cargo fmt` on the workspace must leave them so.
     files.insert("rustfmt.toml".into(), format!("{}disable_all_formatting = true\n", context.header("#")).into_bytes());
@@ -53,6 +47,73 @@ pub(crate) fn crate_files(api: &Api, settings: &Settings, spec_bytes: &[u8]) -> 
     let manifest = crate_files::manifest(files.keys().map(String::as_str));
     files.insert(crate::MANIFEST_FILE.into(), manifest.into_bytes());
     Ok(FileSet { files })
+}
+
+/// One Rust file of the crate, made and printed on its own.
+#[derive(Clone, Copy)]
+enum RustFile {
+    Types,
+    Lib,
+    Client,
+    ApiMod,
+    Tag(usize),
+}
+
+impl RustFile {
+    fn path(self, api: &Api) -> String {
+        match self {
+            RustFile::Types => "src/types.rs".into(),
+            RustFile::Lib => "src/lib.rs".into(),
+            RustFile::Client => "src/client.rs".into(),
+            RustFile::ApiMod => "src/api/mod.rs".into(),
+            RustFile::Tag(index) => format!("src/api/{}.rs", api.tags[index].module),
+        }
+    }
+
+    fn tokens(self, context: &Context<'_>) -> TokenStream {
+        match self {
+            RustFile::Types => types::types_rs(context),
+            RustFile::Lib => crate_files::lib_rs(context),
+            RustFile::Client => crate_files::client_rs(context),
+            RustFile::ApiMod => ops::api_mod_rs(context),
+            RustFile::Tag(index) => ops::tag_rs(&context.api.tags[index]),
+        }
+    }
+}
+
+/// Builds and prints every Rust file, on as many threads as there are cores: printing is most
+/// of a large document's generation time. Token streams are not `Send`, so each file is made
+/// on the thread that prints it; the result does not depend on which thread that was.
+fn print_in_parallel(context: &Context<'_>) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    // The types file is the largest: started first, it runs beside all the others.
+    let jobs: Vec<RustFile> = [RustFile::Types, RustFile::Lib, RustFile::Client, RustFile::ApiMod]
+        .into_iter()
+        .chain((0..context.api.tags.len()).map(RustFile::Tag))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(jobs.len()).max(1);
+    let work = || {
+        let mut printed = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else { return printed };
+            let path = job.path(context.api);
+            let contents = rust_file(context, &path, job.tokens(context));
+            printed.push(contents.map(|contents| (path, contents)));
+        }
+    };
+    let results: Vec<Result<(String, Vec<u8>), Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut results = work();
+        for handle in handles {
+            // A worker only panics on a generator bug; report it as one rather than unwinding.
+            results.extend(handle.join().unwrap_or_else(|_| {
+                vec![Err(Error::Internal { file: "(printing)".into(), message: "a printing thread panicked".into() })]
+            }));
+        }
+        results
+    });
+    results.into_iter().collect()
 }
 
 /// Parses and pretty-prints one file; a failure here is a generator bug, reported with the file.

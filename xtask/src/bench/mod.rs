@@ -43,6 +43,9 @@ pub(crate) struct BenchArgs {
     /// Skip part (c), the cost per request.
     #[arg(long)]
     skip_requests: bool,
+    /// Measure ours alone, without running the peers.
+    #[arg(long)]
+    no_peers: bool,
     /// Where to write the markdown report [default: target/bench-report.md].
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -72,7 +75,7 @@ pub(crate) fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 
     let selected = specs::select(&root, &args.spec)?;
     let specs = specs::prepare(&selected, &work.join("specs"))?;
-    let peers = Peers::detect();
+    let peers = if args.no_peers { Peers::skipped() } else { Peers::detect() };
     let mut tables = vec![setup_table(&specs, &peers)];
     println!("{}", tables[0].text());
 

@@ -84,6 +84,17 @@ pub(crate) struct Peers {
 }
 
 impl Peers {
+    /// No peers: `--no-peers` measures ours alone (faster, for iterating on the generator).
+    pub(crate) fn skipped() -> Self {
+        let skipped =
+            |name| Tool { name, availability: Availability::Missing("skipped (--no-peers)"), invocation: Vec::new() };
+        Self {
+            openapi_generator: skipped("openapi-generator-cli"),
+            progenitor: skipped("cargo-progenitor"),
+            swagger2openapi: skipped("swagger2openapi"),
+        }
+    }
+
     pub(crate) fn detect() -> Self {
         let cargo = cargo().to_string_lossy().into_owned();
         let progenitor = probe(

@@ -8,19 +8,16 @@
 
 use std::process::ExitCode;
 
-use trackit::records::Ticket;
+use trackit::records::{TICKET_MODULE, Ticket};
 use trackit::types::{SearchInput, TicketNote};
 use trackit::{Client, Credentials, Error};
-
-/// The Track-It! module that holds tickets.
-const TICKETS: i32 = 24;
 
 /// Searches tickets for `term`, then adds a note to each one whose status is `Open` and closes
 /// it. Prints one line per ticket found and returns the ids it closed.
 pub async fn triage(client: &Client, term: &str) -> Result<Vec<i32>, Error> {
     let search = SearchInput {
         term: Some(term.to_owned()),
-        module_id: Some(TICKETS),
+        module_id: Some(TICKET_MODULE),
         // 0/0 asks for every result on one page.
         page_size: Some(0),
         page_number: Some(0),

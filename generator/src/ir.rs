@@ -468,7 +468,10 @@ fn check_config_names(
     }
     for id in config.operations.keys() {
         if !operations.contains(id) {
-            return Err(config.error(&format!("operations.{id}"), format!("the document has no operation `{id}`")));
+            return Err(config.error(
+                &format!("operations.{id}"),
+                format!("the document has no operation `{id}` (if the server dropped it, delete these options)"),
+            ));
         }
     }
     Ok(())

@@ -44,6 +44,25 @@ pub(crate) struct ConnectionArgs {
 }
 
 impl ConnectionArgs {
+    /// These options as command-line flags (never a password: only the variable that holds it),
+    /// for a command that repeats this one.
+    pub(crate) fn flags(&self) -> String {
+        let mut flags = String::new();
+        if let Some(path) = &self.ca_cert {
+            flags.push_str(&format!(" --ca-cert {}", path.display()));
+        }
+        if self.insecure {
+            flags.push_str(" --insecure");
+        }
+        if let Some(user) = &self.user {
+            flags.push_str(&format!(" --user '{user}'"));
+        }
+        if let Some(variable) = &self.password_env {
+            flags.push_str(&format!(" --password-env {variable}"));
+        }
+        flags
+    }
+
     /// The options for one fetch; asks for the password now if it has to.
     pub(crate) fn fetch_options(&self, console: Console) -> anyhow::Result<FetchOptions> {
         let trust = match (&self.ca_cert, self.insecure) {

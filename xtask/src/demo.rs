@@ -34,7 +34,7 @@ pub(crate) async fn run(args: DemoArgs, console: Console) -> anyhow::Result<Exit
     let crate_dir = temp.path().join("trackit");
     // The same options and guide as the checked-in crate, so the demo sees the same client.
     let generated = root.join("generated");
-    let config = read_config(None, &generated)?;
+    let config = read_config(None, &generated, console)?;
     std::fs::create_dir_all(&crate_dir)?;
     if let Some(guide) = &config.docs.guide {
         std::fs::copy(generated.join(guide), crate_dir.join(guide))

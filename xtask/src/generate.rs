@@ -58,7 +58,7 @@ pub(crate) async fn run(args: GenerateArgs, console: Console) -> anyhow::Result<
         Document { bytes, name: path.display().to_string(), document_path: None }
     };
     let document = Document { bytes: reviewable(document.bytes), ..document };
-    let config = read_config(args.config.as_deref(), &out)?;
+    let config = read_config(args.config.as_deref(), &out, console)?;
     let settings = Settings {
         document_path: document.document_path.clone(),
         config,
@@ -77,6 +77,7 @@ fn rerun_command(args: &GenerateArgs) -> String {
     let mut command = "cargo xtask generate".to_owned();
     if let Some(server) = &args.server {
         command.push_str(&format!(" --server {server}"));
+        command.push_str(&args.connection.flags());
     }
     if let Some(spec) = &args.spec {
         command.push_str(&format!(" --spec {}", spec.display()));
@@ -123,12 +124,25 @@ pub(crate) async fn fetch(server: &str, options: &FetchOptions, console: Console
 }
 
 /// The options in `file`, or in `generator.toml` of the crate folder when there is one.
-pub(crate) fn read_config(file: Option<&Path>, crate_dir: &Path) -> anyhow::Result<trackit_codegen::Config> {
+pub(crate) fn read_config(
+    file: Option<&Path>,
+    crate_dir: &Path,
+    console: Console,
+) -> anyhow::Result<trackit_codegen::Config> {
     let default_file = crate_dir.join(CONFIG_FILE);
     let path = match file {
         Some(path) => path.to_path_buf(),
         None if default_file.is_file() => default_file,
-        None => return Ok(trackit_codegen::Config::default()),
+        None => {
+            // Without options a Track-It! document gives the plain client (`client.ticket()`,
+            // untyped replies), not the one in `generated/`: say so rather than surprise.
+            console.note(format_args!(
+                "no {CONFIG_FILE} in {}: generating without options (copy generated/{CONFIG_FILE} \
+                 and generated/guide.md there for the client generated/ has)",
+                crate_dir.display()
+            ));
+            return Ok(trackit_codegen::Config::default());
+        }
     };
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let config = trackit_codegen::Config::from_toml(&text, &path.display().to_string())?;
@@ -203,7 +217,12 @@ pub(crate) fn generate_into(
     if changes.is_empty() {
         console.stage("write", started.elapsed(), format_args!("{} is already up to date", out.display()));
     } else {
-        console.stage("write", started.elapsed(), format_args!("{} ({} files changed)", out.display(), changes.len()));
+        let files = if changes.len() == 1 { "file" } else { "files" };
+        console.stage(
+            "write",
+            started.elapsed(),
+            format_args!("{} ({} {files} changed)", out.display(), changes.len()),
+        );
         for change in changes.iter().filter(|_| list_changes) {
             console.note(format_args!("  {change}"));
         }

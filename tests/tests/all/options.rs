@@ -65,7 +65,8 @@ fn without_options_every_call_still_gets_a_request_builder() {
 fn names_the_document_does_not_have_are_errors_naming_the_option() {
     assert_eq!(
         error_of("[operations.Ticket_Gte]\nname = \"get\"\n"),
-        "generator.toml: operations.Ticket_Gte: the document has no operation `Ticket_Gte`"
+        "generator.toml: operations.Ticket_Gte: the document has no operation `Ticket_Gte` (if the server \
+         dropped it, delete these options)"
     );
     let tag = error_of("[tags]\ninclude = [\"Tickets\"]\n");
     assert!(tag.starts_with("generator.toml: tags: the document has no tag `Tickets`"), "{tag}");

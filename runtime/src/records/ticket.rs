@@ -76,6 +76,48 @@ mod shared {
     pub const PRIORITY: (u32, &str) = (107, "Priority");
 }
 
+/// The accessors tickets and assignments share: the same sequences and names in both.
+macro_rules! shared_accessors {
+    ($record:literal) => {
+        /// Field 96, `Status`, e.g. `Open`.
+        #[must_use]
+        pub fn status(&self) -> Option<&str> {
+            self.text(shared::STATUS)
+        }
+
+        /// Field 107, `Priority`, e.g. `2 - High`.
+        #[must_use]
+        pub fn priority(&self) -> Option<&str> {
+            self.text(shared::PRIORITY)
+        }
+
+        /// Field 67, `Assigned To Technician`: the assigned technician's login, e.g. `JPIKE`
+        /// (what an update writes to reassign).
+        #[must_use]
+        pub fn assignee(&self) -> Option<&str> {
+            self.text(shared::ASSIGNED_TO_TECHNICIAN)
+        }
+
+        /// Field 34, `Assigned To Group`, e.g. `HELP DESK`.
+        #[must_use]
+        pub fn assigned_group(&self) -> Option<&str> {
+            self.text(shared::ASSIGNED_TO_GROUP)
+        }
+
+        /// Field 12, `Open Date & Time`.
+        #[must_use]
+        pub fn opened(&self) -> Option<DateTime> {
+            self.date(shared::OPEN_DATE)
+        }
+
+        #[doc = concat!(" Field 18, `Close Date & Time`; `None` while the ", $record, " is open.")]
+        #[must_use]
+        pub fn closed(&self) -> Option<DateTime> {
+            self.date(shared::CLOSE_DATE)
+        }
+    };
+}
+
 record_type! {
     /// A ticket: the reply of `Ticket_Get`, `Ticket_Create` and `Ticket_Update` (under
     /// `"Ticket"`).
@@ -109,6 +151,8 @@ record_type! {
 }
 
 impl Ticket {
+    shared_accessors!("ticket");
+
     /// Field 1, `Ticket ID`.
     #[must_use]
     pub fn id(&self) -> Option<i64> {
@@ -119,18 +163,6 @@ impl Ticket {
     #[must_use]
     pub fn summary(&self) -> Option<&str> {
         self.text((22, "Ticket Summary"))
-    }
-
-    /// Field 96, `Status`, e.g. `Open`.
-    #[must_use]
-    pub fn status(&self) -> Option<&str> {
-        self.text(shared::STATUS)
-    }
-
-    /// Field 107, `Priority`, e.g. `2 - High`.
-    #[must_use]
-    pub fn priority(&self) -> Option<&str> {
-        self.text(shared::PRIORITY)
     }
 
     /// Field 72, `Category`, e.g. `Hardware`.
@@ -151,35 +183,10 @@ impl Ticket {
         self.text((149, "Requestor Name"))
     }
 
-    /// Field 67, `Assigned To Technician`: the assigned technician's login, e.g. `JPIKE` (what
-    /// an update writes to reassign).
-    #[must_use]
-    pub fn assignee(&self) -> Option<&str> {
-        self.text(shared::ASSIGNED_TO_TECHNICIAN)
-    }
-
     /// Field 157, `Assigned To Technician Name`: the assigned technician's full name.
     #[must_use]
     pub fn assignee_name(&self) -> Option<&str> {
         self.text((157, "Assigned To Technician Name"))
-    }
-
-    /// Field 34, `Assigned To Group`, e.g. `HELP DESK`.
-    #[must_use]
-    pub fn assigned_group(&self) -> Option<&str> {
-        self.text(shared::ASSIGNED_TO_GROUP)
-    }
-
-    /// Field 12, `Open Date & Time`.
-    #[must_use]
-    pub fn opened(&self) -> Option<DateTime> {
-        self.date(shared::OPEN_DATE)
-    }
-
-    /// Field 18, `Close Date & Time`; `None` while the ticket is open.
-    #[must_use]
-    pub fn closed(&self) -> Option<DateTime> {
-        self.date(shared::CLOSE_DATE)
     }
 }
 
@@ -191,6 +198,8 @@ record_type! {
 }
 
 impl Assignment {
+    shared_accessors!("assignment");
+
     /// Field 1, `Assignment ID`.
     #[must_use]
     pub fn id(&self) -> Option<i64> {
@@ -207,42 +216,6 @@ impl Assignment {
     #[must_use]
     pub fn summary(&self) -> Option<&str> {
         self.text((22, "Summary"))
-    }
-
-    /// Field 96, `Status`, e.g. `Open`.
-    #[must_use]
-    pub fn status(&self) -> Option<&str> {
-        self.text(shared::STATUS)
-    }
-
-    /// Field 107, `Priority`, e.g. `3 - Medium`.
-    #[must_use]
-    pub fn priority(&self) -> Option<&str> {
-        self.text(shared::PRIORITY)
-    }
-
-    /// Field 67, `Assigned To Technician`: the assigned technician's login, e.g. `SORTEGA`.
-    #[must_use]
-    pub fn assignee(&self) -> Option<&str> {
-        self.text(shared::ASSIGNED_TO_TECHNICIAN)
-    }
-
-    /// Field 34, `Assigned To Group`, e.g. `HELP DESK`.
-    #[must_use]
-    pub fn assigned_group(&self) -> Option<&str> {
-        self.text(shared::ASSIGNED_TO_GROUP)
-    }
-
-    /// Field 12, `Open Date & Time`.
-    #[must_use]
-    pub fn opened(&self) -> Option<DateTime> {
-        self.date(shared::OPEN_DATE)
-    }
-
-    /// Field 18, `Close Date & Time`; `None` while the assignment is open.
-    #[must_use]
-    pub fn closed(&self) -> Option<DateTime> {
-        self.date(shared::CLOSE_DATE)
     }
 }
 

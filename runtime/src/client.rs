@@ -186,6 +186,7 @@ impl ApiClient {
     /// # Errors
     ///
     /// The error the call was built with, or as [`ApiClient::execute`].
+    #[must_use = "the call is sent when the future is awaited"]
     pub fn execute_boxed<'a, T>(&'a self, call: Result<Call, Error>) -> BoxFuture<'a, Result<T, Error>>
     where
         T: DeserializeOwned + Send + 'a,
@@ -198,6 +199,7 @@ impl ApiClient {
     /// # Errors
     ///
     /// The error the call was built with, or as [`ApiClient::execute_member`].
+    #[must_use = "the call is sent when the future is awaited"]
     pub fn execute_member_boxed<'a, T>(
         &'a self,
         call: Result<Call, Error>,
@@ -214,6 +216,7 @@ impl ApiClient {
     /// # Errors
     ///
     /// The error the call was built with, or as [`ApiClient::execute_page`].
+    #[must_use = "the call is sent when the future is awaited"]
     pub fn execute_page_boxed<'a, T>(
         &'a self,
         call: Result<Call, Error>,
@@ -231,6 +234,7 @@ impl ApiClient {
     /// # Errors
     ///
     /// The error the call was built with, or as [`ApiClient::execute_text`].
+    #[must_use = "the call is sent when the future is awaited"]
     pub fn execute_text_boxed(&self, call: Result<Call, Error>) -> BoxFuture<'_, Result<String, Error>> {
         Box::pin(async move { self.execute_text(call?).await })
     }
@@ -240,6 +244,7 @@ impl ApiClient {
     /// # Errors
     ///
     /// The error the call was built with, or as [`ApiClient::execute_bytes`].
+    #[must_use = "the call is sent when the future is awaited"]
     pub fn execute_bytes_boxed(&self, call: Result<Call, Error>) -> BoxFuture<'_, Result<Vec<u8>, Error>> {
         Box::pin(async move { self.execute_bytes(call?).await })
     }
